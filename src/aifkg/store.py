@@ -1,0 +1,141 @@
+"""The query engine: a pyoxigraph Store holding the named graphs, the union as default graph.
+
+`execute` is the one entry point. It never sees a query the guard in `sparql.py` has not accepted, and it
+bounds the size of a result by counting rows in a line-per-row serialisation (TSV for solutions,
+N-Triples for graphs) before converting to the format the client asked for: the conversion is done by
+pyoxigraph's own parsers and writers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+RESULT_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+
+
+class QueryFailed(Exception):
+    """The engine rejected or could not evaluate the query; the message is safe to show a client."""
+
+
+class TooManyRows(Exception):
+    """The result holds more rows (or triples) than the configured limit."""
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """What to run and how to return it (already checked by the guard)."""
+
+    query: str
+    result_format: str  # a key of RESULT_FORMATS or GRAPH_FORMATS
+    max_rows: int
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    has_dataset_clause: bool = False
+    prefixes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class QueryOutcome:
+    """A serialised answer."""
+
+    body: bytes
+    result_format: str
+    rows: int
+
+
+class _LineLimitedBuffer:
+    """A binary sink that refuses more than `limit` lines: stops a serialiser early, not after the fact."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.lines = 0
+        self.parts: list[bytes] = []
+
+    def write(self, chunk: bytes) -> int:
+        data = bytes(chunk)
+        self.lines += data.count(b"\n")
+        if self.lines > self.limit:
+            raise TooManyRows
+        self.parts.append(data)
+        return len(data)
+
+    def flush(self) -> None:
+        return None
+
+    def getvalue(self) -> bytes:
+        return b"".join(self.parts)
+
+
+def open_store(dataset_path: Path, location: Path | None = None) -> ox.Store:
+    """An in-memory store loaded from the build's N-Quads, or an on-disk one at `location`."""
+    if location is not None:
+        store = ox.Store(str(location))
+        if len(store) == 0:
+            store.bulk_load(path=str(dataset_path), format=ox.RdfFormat.N_QUADS)
+        return store
+    store = ox.Store()
+    store.bulk_load(path=str(dataset_path), format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def _dataset_arguments(request: QueryRequest) -> dict[str, object]:
+    """The protocol's dataset (default-graph-uri, named-graph-uri) beats FROM; without either, the union."""
+    arguments: dict[str, object] = {}
+    if request.default_graphs:
+        arguments["default_graph"] = [ox.NamedNode(iri) for iri in request.default_graphs]
+    if request.named_graphs:
+        arguments["named_graphs"] = [ox.NamedNode(iri) for iri in request.named_graphs]
+    if not request.default_graphs and not request.has_dataset_clause:
+        arguments["use_default_graph_as_union"] = True
+    return arguments
+
+
+def execute(store: ox.Store, request: QueryRequest) -> QueryOutcome:
+    """Run one query and serialise its answer; raise QueryFailed or TooManyRows."""
+    try:
+        results = store.query(request.query, **_dataset_arguments(request))  # type: ignore[arg-type]
+        if isinstance(results, ox.QueryBoolean):
+            body = results.serialize(format=RESULT_FORMATS[request.result_format]) or b""
+            return QueryOutcome(body=body, result_format=request.result_format, rows=1)
+        sink = _LineLimitedBuffer(request.max_rows + (1 if isinstance(results, ox.QuerySolutions) else 0))
+        if isinstance(results, ox.QuerySolutions):
+            results.serialize(sink, format=ox.QueryResultsFormat.TSV)  # type: ignore[arg-type]
+            rows = max(sink.lines - 1, 0)
+            if request.result_format == "tsv":
+                return QueryOutcome(sink.getvalue(), "tsv", rows)
+            parsed = ox.parse_query_results(sink.getvalue(), format=ox.QueryResultsFormat.TSV)
+            body = parsed.serialize(format=RESULT_FORMATS[request.result_format]) or b""
+            return QueryOutcome(body, request.result_format, rows)
+        results.serialize(sink, format=ox.RdfFormat.N_TRIPLES)  # type: ignore[arg-type]
+        if request.result_format == "ntriples":
+            return QueryOutcome(sink.getvalue(), "ntriples", sink.lines)
+        triples = ox.parse(sink.getvalue(), format=ox.RdfFormat.N_TRIPLES)
+        body = ox.serialize(triples, format=GRAPH_FORMATS[request.result_format], prefixes=request.prefixes) or b""
+        return QueryOutcome(body, request.result_format, sink.lines)
+    except TooManyRows:
+        raise
+    except OSError as error:
+        if isinstance(error.__context__, TooManyRows) or isinstance(error.__cause__, TooManyRows):
+            raise TooManyRows from error
+        raise QueryFailed(_one_line(error)) from error
+    except (SyntaxError, ValueError, RuntimeError) as error:
+        raise QueryFailed(_one_line(error)) from error
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return text[0][:300] if text else type(error).__name__

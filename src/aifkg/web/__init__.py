@@ -1,0 +1,117 @@
+"""The Flask application factory: settings in, a WSGI app serving one build out.
+
+Creating the app starts its query workers; importing this package does nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException
+
+from aifkg.build import Build, run_build
+from aifkg.config import Settings, settings_from_env
+from aifkg.executor import QueryExecutor
+from aifkg.sparql import ProtocolError
+from aifkg.web import linked_data, site, sparql_routes
+from aifkg.web.runtime import ResultCache, Runtime
+
+LOG = logging.getLogger("aifkg.web")
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+CORS_PATHS = ("/sparql", "/id/", "/ontology", "/.well-known/void", "/dumps/")
+
+
+def _plain(status: int, message: str) -> Response:
+    """Errors are one line of text: no traceback, no HTML to escape, nothing about the server's insides."""
+    response = Response(
+        message.strip().splitlines()[0][:500] + "\n", status=status, content_type="text/plain; charset=utf-8"
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _add_headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("Referrer-Policy", "no-referrer")
+    headers.setdefault("X-Frame-Options", "DENY")
+    if request.path.startswith(CORS_PATHS):
+        headers["Access-Control-Allow-Origin"] = "*"
+        headers["Access-Control-Expose-Headers"] = "ETag, Content-Type, Content-Length"
+        if request.method == "OPTIONS":
+            headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+            headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, If-None-Match"
+            headers["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+def create_app(
+    settings: Settings | None = None,
+    build: Build | None = None,
+    executor: QueryExecutor | None = None,
+    config: dict[str, Any] | None = None,
+) -> Flask:
+    """Build (or reuse) the dataset, start query workers, and wire the blueprints."""
+    settings = settings or settings_from_env()
+    build = build or run_build(settings)
+    if executor is None:
+        executor = QueryExecutor(build.dataset_path, size=settings.executors)
+        executor.warm_up()
+    app = Flask(__name__)
+    app.config.update(
+        MAX_CONTENT_LENGTH=settings.max_request_bytes,
+        MAX_FORM_MEMORY_SIZE=settings.max_request_bytes,
+        JSON_SORT_KEYS=False,
+    )
+    app.config.update(config or {})
+    prefixes = {
+        "aif": settings.base_iri + "ontology#",
+        "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+        "schema": "https://schema.org/",
+        "org": "http://www.w3.org/ns/org#",
+        "skos": "http://www.w3.org/2004/02/skos/core#",
+        "dcterms": "http://purl.org/dc/terms/",
+        "owl": "http://www.w3.org/2002/07/owl#",
+        "xsd": "http://www.w3.org/2001/XMLSchema#",
+    }
+    app.extensions["aifkg"] = Runtime(
+        settings=settings,
+        build=build,
+        executor=executor,
+        cache=ResultCache(settings.result_cache_entries),
+        prefixes=prefixes,
+    )
+    app.register_blueprint(site.blueprint)
+    app.register_blueprint(sparql_routes.blueprint)
+    app.register_blueprint(linked_data.blueprint)
+    app.after_request(_add_headers)
+
+    @app.errorhandler(ProtocolError)
+    def protocol_error(error: ProtocolError) -> Response:
+        response = _plain(error.status, error.message)
+        if error.status == 503:
+            response.headers["Retry-After"] = "5"
+        return response
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response:
+        messages = {
+            404: "not found",
+            405: "method not allowed",
+            413: "the request is too large",
+            431: "the request headers are too large",
+        }
+        return _plain(error.code or 500, messages.get(error.code or 500, error.name.lower()))
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Response:
+        LOG.exception("unexpected error on %s %s", request.method, request.path)
+        return _plain(500, "internal error; the server logged it")
+
+    return app

@@ -1,0 +1,57 @@
+"""Content negotiation against the current request, over the pure tables in aifkg.sparql."""
+
+from __future__ import annotations
+
+from flask import Response, request
+from rdflib import Graph
+
+from aifkg.sparql import ProtocolError, ResultFormat, format_by_parameter, negotiate
+
+RDFLIB_NAMES = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
+NO_ACCEPT = [("*/*", 1.0)]
+
+
+def accept_pairs() -> list[tuple[str, float]]:
+    pairs = [(value, quality) for value, quality in request.accept_mimetypes]
+    return pairs or NO_ACCEPT
+
+
+def choose_format(kind: str) -> ResultFormat | None:
+    return negotiate(kind, accept_pairs())
+
+
+def wants_html() -> bool:
+    """A browser: it ranks text/html above every RDF type we offer (curl's */* does not)."""
+    html = request.accept_mimetypes["text/html"]
+    if not html or request.accept_mimetypes.provided is False:
+        return False
+    best_rdf = max(
+        (
+            request.accept_mimetypes[t]
+            for t in ("text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml")
+        ),
+        default=0,
+    )
+    explicit_html = any(value == "text/html" for value, _ in request.accept_mimetypes)
+    return explicit_html and html >= best_rdf
+
+
+def graph_format() -> ResultFormat:
+    """The RDF format for a graph response: `format=` parameter first, then Accept; 406 if none fits."""
+    parameter = request.args.get("format")
+    if parameter:
+        return format_by_parameter(parameter, "graph")
+    chosen = negotiate("graph", accept_pairs())
+    if chosen is None:
+        raise ProtocolError(406, "none of the accepted media types is an RDF format this server writes")
+    return chosen
+
+
+def graph_response(graph: Graph, vary: str = "Accept") -> Response:
+    """Serialise a small rdflib graph in the negotiated RDF format."""
+    chosen = graph_format()
+    body = graph.serialize(format=RDFLIB_NAMES[chosen.name], encoding="utf-8")
+    response = Response(body, content_type=chosen.content_type)
+    response.headers["Vary"] = vary
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response

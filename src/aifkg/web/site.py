@@ -1,0 +1,114 @@
+"""Home page, dataset description (VoID/DCAT), dumps and health: the pages about the dataset itself."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, abort, render_template, request, send_file
+
+from aifkg.build import DUMP_FORMATS
+from aifkg.export import DUMP_MEDIA_TYPES, DatasetFacts, describe_dataset
+from aifkg.web.negotiation import graph_response, wants_html
+from aifkg.web.runtime import runtime
+
+blueprint = Blueprint("site", __name__)
+
+
+def public_url() -> str:
+    """Where clients reach us: the configured public URL, else the URL of this request's host."""
+    configured = runtime().settings.public_url
+    return (configured.rstrip("/") + "/") if configured else request.host_url
+
+
+def dataset_facts() -> DatasetFacts:
+    state = runtime()
+    stats = state.build.stats
+    return DatasetFacts(
+        public_url=public_url(),
+        base_iri=state.settings.base_iri,
+        graph_iris=state.settings.graph_iris,
+        triples=stats.triples,
+        entities_per_class=stats.entities_per_class,
+        distinct_subjects=stats.distinct_subjects,
+        built_at=state.build.built_at,
+        build_key=state.build.key,
+    )
+
+
+def headline_counts() -> dict[str, int]:
+    """Factories, antennas, systems, countries and triples, for the home page."""
+    state = runtime()
+    per_class = state.build.stats.entities_per_class
+    ontology = state.settings.base_iri + "ontology#"
+    return {
+        "AI Factories": per_class.get(ontology + "AIFactory", 0),
+        "AI Factory Antennas": per_class.get(ontology + "AIFactoryAntenna", 0),
+        "computing systems": per_class.get(ontology + "ComputingSystem", 0),
+        "countries": per_class.get("https://schema.org/Country", 0),
+        "organisations": per_class.get("http://www.w3.org/ns/org#Organization", 0),
+        "triples": state.build.stats.total_triples,
+    }
+
+
+@blueprint.route("/")
+def home() -> Response:
+    state = runtime()
+    return Response(
+        render_template("home.html", counts=headline_counts(), build=state.build, dumps=DUMP_MEDIA_TYPES),
+        content_type="text/html; charset=utf-8",
+    )
+
+
+@blueprint.route("/.well-known/void")
+def void() -> Response:
+    return graph_response(describe_dataset(dataset_facts()))
+
+
+@blueprint.route("/dumps/")
+def dumps_index() -> Response:
+    state = runtime()
+    files = [
+        (name, media_type, label, state.build.dump_path(name).stat().st_size)
+        for name, (media_type, label) in DUMP_MEDIA_TYPES.items()
+    ]
+    if wants_html():
+        return Response(
+            render_template("dumps.html", files=files, build=state.build),
+            content_type="text/html; charset=utf-8",
+        )
+    lines = [f"{name}\t{media_type}\t{size}" for name, media_type, _, size in files]
+    return Response("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@blueprint.route("/dumps/<name>")
+def dump(name: str) -> Response:
+    if name not in DUMP_FORMATS:
+        abort(404)
+    state = runtime()
+    media_type = DUMP_MEDIA_TYPES[name][0]
+    response = send_file(
+        state.build.dump_path(name),
+        mimetype=media_type,
+        conditional=True,
+        etag=f"{state.build.key}-{name}",
+        max_age=300,
+        download_name=name,
+    )
+    if media_type.startswith("text/") or media_type.endswith(("json", "triples", "quads", "trig")):
+        response.headers["Content-Type"] = f"{media_type}; charset=utf-8"
+    return response
+
+
+@blueprint.route("/health")
+def health() -> Response:
+    state = runtime()
+    body = {
+        "status": "ok",
+        "build": state.build.key,
+        "built_at": state.build.built_at,
+        "triples": state.build.stats.total_triples,
+        "executor_restarts": state.executor.restarts,
+    }
+    response = Response(json.dumps(body), content_type="application/json")
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,57 @@
+"""Shared fixtures: a small fictional graph (tests/fixtures/mini) built once, an app and a client on it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from aifkg.build import Build, run_build
+from aifkg.config import Settings, settings_from_env
+from aifkg.web import create_app
+
+TESTS = Path(__file__).resolve().parent
+MINI = TESTS / "fixtures" / "mini"
+MINI_BASE = "https://example.org/kg/"
+
+
+def mini_settings(cache_dir: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "ontology_dir": MINI / "ontology",
+        "data_dir": MINI / "data",
+        "shapes_dir": MINI / "shapes",
+        "base_iri": MINI_BASE,
+        "cache_dir": cache_dir,
+    }
+    values.update(overrides)
+    return settings_from_env({}, **values)
+
+
+@pytest.fixture(scope="session")
+def mini_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("mini-cache")
+
+
+@pytest.fixture(scope="session")
+def settings(mini_cache: Path) -> Settings:
+    return mini_settings(mini_cache, query_timeout=3.0, max_rows=50)
+
+
+@pytest.fixture(scope="session")
+def build(settings: Settings) -> Build:
+    return run_build(settings)
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings, build: Build) -> Iterator[Flask]:
+    application = create_app(settings, build)
+    yield application
+    application.extensions["aifkg"].executor.close()
+
+
+@pytest.fixture()
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
