@@ -16,6 +16,7 @@ from aifkg.store import QueryFailed, QueryRequest, TooManyRows
 from aifkg.web.runtime import CachedAnswer, runtime
 
 COMPRESS_FROM_BYTES = 2048
+TRUSTED_MAX_ROWS = 5_000_000
 
 
 def answer(
@@ -25,17 +26,22 @@ def answer(
     default_graphs: tuple[str, ...] = (),
     named_graphs: tuple[str, ...] = (),
     has_dataset_clause: bool = False,
+    trusted: bool = False,
 ) -> CachedAnswer:
-    """The serialised answer to an already-guarded query, from the cache when the build has seen it."""
+    """The serialised answer to an already-guarded query, from the cache when the build has seen it.
+
+    `trusted` marks the server's own fixed queries (pages, /ontology): they are not held to the row limit
+    meant for clients, only to the time limit.
+    """
     state = runtime()
-    key = (query_text, result_format.name, default_graphs, named_graphs)
+    key = (query_text, result_format.name, default_graphs, named_graphs, trusted)
     cached = state.cache.get(key)
     if cached is not None:
         return cached
     query_request = QueryRequest(
         query=query_text,
         result_format=result_format.name,
-        max_rows=state.settings.max_rows,
+        max_rows=TRUSTED_MAX_ROWS if trusted else state.settings.max_rows,
         default_graphs=default_graphs,
         named_graphs=named_graphs,
         has_dataset_clause=has_dataset_clause,

@@ -1,0 +1,106 @@
+"""The project's namespaces in one place: the closed `AIF` vocabulary, IRIs of instances and graphs, prefixes.
+
+`AIF` is a closed rdflib DefinedNamespace: a typo such as `AIF.hostcountry` raises instead of minting a new
+IRI that no data uses. tests/test_namespace.py keeps its members equal to the terms the ontology declares.
+"""
+
+from __future__ import annotations
+
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+ONTOLOGY_IRI = URIRef("https://w3id.org/aifactories/ontology")
+SHAPES_NS = Namespace("https://w3id.org/aifactories/shapes#")
+ID_BASE = "https://w3id.org/aifactories/id/"
+
+GRAPH_ONTOLOGY = URIRef("https://w3id.org/aifactories/graph/ontology")
+GRAPH_DATA = URIRef("https://w3id.org/aifactories/graph/data")
+GRAPH_INFERRED = URIRef("https://w3id.org/aifactories/graph/inferred")
+
+
+class AIF(DefinedNamespace):
+    """The aifkg ontology (ontology/aifactories.ttl): classes, properties and concept schemes."""
+
+    _fail = True
+    _NS = Namespace("https://w3id.org/aifactories/ontology#")
+
+    # classes
+    AIFactory: URIRef  # an AI Factory selected by the EuroHPC Joint Undertaking
+    AIFactoryAntenna: URIRef  # an AI Factory Antenna
+    ComputingSystem: URIRef  # an HPC or quantum computer
+    ExperimentalPlatform: URIRef  # an experimental/test platform a factory announces
+    Partnership: URIRef  # a cooperation between two or more factories, organisations or countries
+    QuantumComputer: URIRef  # a quantum computer
+    SelectionRound: URIRef  # one EuroHPC selection decision
+    SourceDocument: URIRef  # a document facts come from
+    Supercomputer: URIRef  # a high-performance computer
+
+    # object properties
+    buildsSystem: URIRef  # factory, antenna -> new system it procures; sub-property of hostSystem
+    cooperatesWith: URIRef  # symmetric; inferred from partnerIn/partner
+    experimentalPlatform: URIRef  # factory -> ExperimentalPlatform; sub-property of hostSystem
+    focusArea: URIRef  # factory, antenna -> concept in FocusAreas
+    hostCountry: URIRef  # factory, antenna -> its one host country; sub-property of participatingCountry
+    hostSystem: URIRef  # factory, antenna -> system; inverse of servesFactory
+    hostingEntity: URIRef  # factory, antenna -> hosting organisation; sub-property of org:hasMember
+    linkedFactory: URIRef  # antenna -> the factory it works with
+    locatedIn: URIRef  # transitive: organisation, system, city -> place
+    operator: URIRef  # system -> operating organisation
+    participatingCountry: URIRef  # factory, antenna -> country of the consortium
+    partner: URIRef  # partnership -> party; inverse of partnerIn
+    partnerIn: URIRef  # party -> partnership
+    selectedIn: URIRef  # factory, antenna -> selection round
+    servesFactory: URIRef  # system -> factory or antenna it serves
+    systemClass: URIRef  # system -> concept in SystemClasses
+    targetGroup: URIRef  # factory, antenna -> concept in TargetGroups
+    vendor: URIRef  # system -> vendor organisation
+
+    # data properties
+    acceleratorCount: URIRef  # xsd:integer
+    acceleratorType: URIRef  # xsd:string
+    acronym: URIRef  # xsd:string
+    aiOptimised: URIRef  # xsd:boolean
+    announcedOn: URIRef  # xsd:date
+    architecture: URIRef  # xsd:string
+    countryCode: URIRef  # ISO 3166-1 alpha-2
+    euContribution: URIRef  # xsd:decimal
+    expectedOperational: URIRef  # xsd:gYear
+    fundingAmount: URIRef  # xsd:decimal
+    fundingCurrency: URIRef  # ISO 4217
+    hplPerformance: URIRef  # Rmax, PFlop/s
+    peakPerformance: URIRef  # Rpeak, PFlop/s
+    purpose: URIRef  # rdf:langString
+    quantumTechnology: URIRef  # xsd:string
+    top500List: URIRef  # xsd:gYearMonth
+    top500Rank: URIRef  # xsd:integer
+
+    # concept schemes
+    FocusAreas: URIRef
+    SystemClasses: URIRef
+    TargetGroups: URIRef
+
+
+PREFIXES: dict[str, str] = {
+    "aif": str(AIF._NS),
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "org": "http://www.w3.org/ns/org#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "schema": "https://schema.org/",
+    "sd": "http://www.w3.org/ns/sparql-service-description#",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "vann": "http://purl.org/vocab/vann/",
+    "void": "http://rdfs.org/ns/void#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+
+def bind_prefixes(graph: Graph) -> Graph:
+    """Bind the contract's prefixes on `graph`, replacing rdflib's defaults (e.g. its `schema:`), and return it."""
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, Namespace(namespace), override=True, replace=True)
+    return graph
