@@ -56,6 +56,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
         web_workers=getattr(args, "workers", None),
+        http_server=getattr(args, "server", None),
         query_timeout=getattr(args, "timeout", None),
     )
 
@@ -192,6 +193,7 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="port (default 8000, or $PORT)")
     serve.add_argument("--workers", type=int, help="web worker processes (default 2)")
     serve.add_argument("--timeout", type=float, help="query time limit in seconds (default 10)")
+    serve.add_argument("--server", choices=("gunicorn", "granian"), help="HTTP server (default granian)")
     _add_source_options(serve)
     serve.set_defaults(handler=cmd_serve)
 

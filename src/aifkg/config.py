@@ -33,8 +33,10 @@ class Settings:
     max_query_bytes: int = 32_768
     max_request_bytes: int = 65_536
     max_nesting: int = 64
-    executors: int = 1  # query worker processes per web worker
+    executors: int = 2  # query worker processes per web worker
+    threads: int = 8  # request threads per web worker (granian); more than executors, so cached answers flow
     web_workers: int = 2
+    http_server: str = "granian"  # or "gunicorn" (sync workers)
     result_cache_entries: int = 2048
     host: str = "127.0.0.1"
     port: int = 8000

@@ -1,11 +1,13 @@
-"""The production HTTP server: gunicorn with sync workers, each owning its own query worker process.
+"""The production HTTP server: gunicorn (sync workers) or granian, each worker owning its query workers.
 
 The build is made (or found in the cache) before any worker starts, so workers only load the finished
-dataset. Sync workers equal to the core count were the steady choice measured here (see pitfalls).
+dataset. Both servers respawn a worker that dies. Which one is faster here is measured by `make bench`.
 """
 
 from __future__ import annotations
 
+import os
+from dataclasses import fields
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -14,7 +16,7 @@ from aifkg.build import Build
 from aifkg.config import Settings
 
 
-class AifkgServer(BaseApplication):
+class GunicornServer(BaseApplication):
     """gunicorn, configured in code rather than from a file or the command line."""
 
     def __init__(self, settings: Settings, build: Build) -> None:
@@ -47,10 +49,40 @@ class AifkgServer(BaseApplication):
         return create_app(self.settings, self.build)
 
 
+def export_settings(settings: Settings) -> None:
+    """Put every setting into AIFKG_* variables so workers started by name rebuild the same Settings."""
+    for item in fields(Settings):
+        if item.name == "extra":
+            continue
+        os.environ[f"AIFKG_{item.name.upper()}"] = str(getattr(settings, item.name))
+
+
+def run_granian(settings: Settings) -> None:
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    export_settings(settings)
+    Granian(
+        "aifkg.wsgi:create",
+        address=settings.host,
+        port=settings.port,
+        interface=Interfaces.WSGI,
+        workers=settings.web_workers,
+        blocking_threads=settings.threads,
+        factory=True,
+        respawn_failed_workers=True,
+        log_level="warning",  # type: ignore[arg-type]
+    ).serve()
+
+
 def serve(settings: Settings, build: Build) -> int:
     print(
-        f"serving {build.stats.total_triples} triples at http://{settings.host}:{settings.port}/ (SPARQL: /sparql)",
+        f"serving {build.stats.total_triples} triples at http://{settings.host}:{settings.port}/ "
+        f"(SPARQL: /sparql, server: {settings.http_server})",
         flush=True,
     )
-    AifkgServer(settings, build).run()
+    if settings.http_server == "granian":
+        run_granian(settings)
+    else:
+        GunicornServer(settings, build).run()
     return 0

@@ -85,10 +85,11 @@ def mini_args(cache: Path) -> list[str]:
     ]
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+@pytest.fixture(scope="session", params=["granian", "gunicorn"])
+def live_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The real server, once with each HTTP server aifkg supports."""
     server = start_server(
-        mini_args(tmp_path_factory.mktemp("live-cache")),
+        [*mini_args(tmp_path_factory.mktemp("live-cache")), "--server", request.param],
         {"AIFKG_QUERY_TIMEOUT": "2", "AIFKG_MAX_ROWS": "1000"},
     )
     yield server

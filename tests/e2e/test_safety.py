@@ -114,7 +114,7 @@ def test_nothing_opens_a_connection(live_server: LiveServer, listener: Listener)
 
 def test_deep_nesting_is_refused_not_crashing(live_server: LiveServer) -> None:
     deep = "SELECT * " + "{" * 3000 + "}" * 3000
-    assert _get(live_server, deep)[0] == 414  # too long for a request line
+    assert _get(live_server, deep)[0] in {400, 414}  # refused by the guard, or too long for a request line
     request = urllib.request.Request(
         live_server.endpoint, data=deep.encode(), headers={"Content-Type": "application/sparql-query"}
     )

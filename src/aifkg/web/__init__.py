@@ -16,6 +16,7 @@ from aifkg.config import Settings, settings_from_env
 from aifkg.executor import QueryExecutor
 from aifkg.sparql import ProtocolError
 from aifkg.web import linked_data, site, sparql_routes
+from aifkg.web.response_cache import ResponseCache
 from aifkg.web.runtime import ResultCache, Runtime
 
 LOG = logging.getLogger("aifkg.web")
@@ -114,4 +115,6 @@ def create_app(
         LOG.exception("unexpected error on %s %s", request.method, request.path)
         return _plain(500, "internal error; the server logged it")
 
+    if settings.result_cache_entries > 0:
+        app.wsgi_app = ResponseCache(app.wsgi_app, max_entries=settings.result_cache_entries)  # type: ignore[method-assign]
     return app
