@@ -35,8 +35,10 @@ format: $(STAMP)  ## format Python and Turtle
 test: lint  ## lint, then the whole test suite
 	$(BIN)/python -m pytest -q
 
-bench: $(STAMP)  ## side-by-side benchmarks (see benchmarks/README.md)
-	$(BIN)/python -m benchmarks
+bench: $(STAMP)  ## side-by-side benchmarks: aifkg, oxigraph, rdflib-endpoint (BENCH_ARGS for options)
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 clean:  ## remove the venv and caches
 	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache

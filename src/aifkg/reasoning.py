@@ -55,6 +55,8 @@ def is_informative(triple: Triple) -> bool:
         return False
     if predicate == RDFS.subClassOf and (obj in TRIVIAL_TYPES or subject == OWL.Nothing):
         return False
+    if predicate in (RDFS.domain, RDFS.range) and obj in TRIVIAL_TYPES:
+        return False
     return not (isinstance(subject, URIRef) and str(subject).startswith(BUILTIN_NAMESPACES))
 
 

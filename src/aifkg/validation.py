@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pyshacl import validate as pyshacl_validate
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
 SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
@@ -72,16 +73,32 @@ def _text(node: object) -> str | None:
     return str(node)
 
 
+def _path_text(graph: Graph, path: object) -> str | None:
+    """A property path as text: an IRI, or a sequence `p1 / p2` instead of a blank-node id."""
+    if path is None:
+        return None
+    if isinstance(path, BNode):
+        members = list(Collection(graph, path)) if (path, RDF.first, None) in graph else []
+        if members:
+            return " / ".join(str(m) for m in members)
+        inverse = graph.value(path, SH.inversePath)
+        if inverse is not None:
+            return f"^{inverse}"
+        return "(complex path)"
+    return str(path)
+
+
 def findings_from_report(report_graph: Graph) -> tuple[Finding, ...]:
     """Read sh:ValidationResult nodes of a report graph into Findings, in a stable order."""
     findings = []
-    for result in report_graph.subjects(RDF.type, SH.ValidationResult):
+    # Top-level results only: pyshacl also records nested sh:detail results (for sh:node) as ValidationResults.
+    for result in report_graph.objects(None, SH.result):
         messages = sorted(str(m) for m in report_graph.objects(result, SH.resultMessage))
         severity = report_graph.value(result, SH.resultSeverity)
         findings.append(
             Finding(
                 focus_node=str(report_graph.value(result, SH.focusNode)),
-                result_path=_text(report_graph.value(result, SH.resultPath)),
+                result_path=_path_text(report_graph, report_graph.value(result, SH.resultPath)),
                 source_shape=str(report_graph.value(result, SH.sourceShape)),
                 constraint_component=str(report_graph.value(result, SH.sourceConstraintComponent)),
                 severity=SEVERITY_NAMES.get(severity, str(severity)) if isinstance(severity, URIRef) else "",
