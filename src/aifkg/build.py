@@ -107,6 +107,28 @@ def _read_manifest(folder: Path, key: str) -> Build | None:
         return None
 
 
+CURRENT = "current"
+
+
+def mark_current(settings: Settings, build: Build) -> None:
+    """Point `current` at a good build, in one atomic rename: readers see the old or the new, never half."""
+    pointer = settings.cache_dir / CURRENT
+    staging = pointer.with_name(f".{CURRENT}-{os.getpid()}")
+    staging.write_text(build.key, encoding="utf-8")
+    os.replace(staging, pointer)
+
+
+def current_build(settings: Settings) -> Build | None:
+    """The last build that passed validation (what a restarting worker serves), if it is intact."""
+    try:
+        key = (settings.cache_dir / CURRENT).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    if not key.isalnum():
+        return None
+    return _read_manifest(settings.cache_dir / "builds" / key, key)
+
+
 def cached_build(settings: Settings) -> Build | None:
     """The finished build for the current inputs, if one is on disk and intact."""
     key = build_key(settings)
@@ -149,6 +171,7 @@ def run_build(settings: Settings, progress: Progress = lambda _: None, force: bo
         existing = _read_manifest(final, key)
         if existing is not None:
             progress(f"cached build {key} ({existing.stats.total_triples} triples)")
+            mark_current(settings, existing)
             return existing
     seconds: dict[str, float] = {}
     started = time.perf_counter()
@@ -207,7 +230,7 @@ def run_build(settings: Settings, progress: Progress = lambda _: None, force: bo
         shutil.rmtree(staging, ignore_errors=True)
         raise
     progress(f"built {key}: {stats.total_triples} triples in {seconds['total']:.1f} s")
-    return Build(
+    build = Build(
         folder=final,
         key=key,
         built_at=built_at,
@@ -215,3 +238,5 @@ def run_build(settings: Settings, progress: Progress = lambda _: None, force: bo
         warnings=len(report.warnings),
         seconds={k: round(v, 3) for k, v in seconds.items()},
     )
+    mark_current(settings, build)
+    return build

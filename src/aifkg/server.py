@@ -46,7 +46,9 @@ class GunicornServer(BaseApplication):
     def load(self) -> Any:
         from aifkg.web import create_app
 
-        return create_app(self.settings, self.build)
+        from aifkg.build import current_build
+
+        return create_app(self.settings, current_build(self.settings) or self.build)
 
 
 def export_settings(settings: Settings) -> None:
