@@ -44,9 +44,8 @@ class GunicornServer(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self) -> Any:
-        from aifkg.web import create_app
-
         from aifkg.build import current_build
+        from aifkg.web import create_app
 
         return create_app(self.settings, current_build(self.settings) or self.build)
 
