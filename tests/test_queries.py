@@ -1,0 +1,136 @@
+"""Every worked competency question in queries/ answered on the real data, its answer pinned.
+
+The pinned answers live in tests/queries/<name>.csv (review a change to one like a change to data). The
+questions marked (R) must need reasoning: on the asserted graphs alone their answer differs.
+Regenerate the pins after a reviewed data change with: AIFKG_UPDATE_ANSWERS=1 pytest tests/test_queries.py
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from aifkg.build import Build, run_build
+from aifkg.config import PROJECT_ROOT, Settings, settings_from_env
+from aifkg.sparql import check_query
+from aifkg.store import QueryRequest, execute, open_store
+
+QUERIES = sorted((PROJECT_ROOT / "queries").glob("*.rq"))
+PINS = Path(__file__).parent / "queries"
+UPDATE = os.environ.get("AIFKG_UPDATE_ANSWERS") == "1"
+
+
+def test_there_is_one_query_per_competency_question() -> None:
+    assert len(QUERIES) == 16
+    numbers = sorted(int(re.match(r"# Q(\d+)\.", q.read_text()).group(1)) for q in QUERIES)  # type: ignore[union-attr]
+    assert numbers == list(range(1, 17))
+
+
+@pytest.mark.parametrize("path", QUERIES, ids=[q.stem for q in QUERIES])
+def test_query_has_a_header(path: Path) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert re.match(r"# Q\d+\. \S", lines[0]), "first line: # Qn. <the question>"
+    assert any(line.startswith("# Answer:") for line in lines[:6]), "a '# Answer:' line says what comes back"
+
+
+@pytest.fixture(scope="module")
+def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return settings_from_env({}, cache_dir=tmp_path_factory.mktemp("real-cache"))
+
+
+@pytest.fixture(scope="module")
+def real_build(real_settings: Settings) -> Build:
+    return run_build(real_settings)
+
+
+@pytest.fixture(scope="module")
+def store(real_build: Build) -> ox.Store:
+    return open_store(real_build.dataset_path)
+
+
+def answer(store: ox.Store, text: str, default_graphs: tuple[str, ...] = ()) -> list[list[str]]:
+    info = check_query(text, 100_000, 64)
+    outcome = execute(store, QueryRequest(info.text, "csv", max_rows=100_000, default_graphs=default_graphs))
+    return list(csv.reader(io.StringIO(outcome.body.decode("utf-8"))))
+
+
+@pytest.mark.parametrize("path", QUERIES, ids=[q.stem for q in QUERIES])
+def test_answer_is_pinned(store: ox.Store, path: Path) -> None:
+    rows = answer(store, path.read_text(encoding="utf-8"))
+    pin = PINS / f"{path.stem}.csv"
+    if UPDATE:
+        with pin.open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle, lineterminator="\n").writerows(rows)
+    assert pin.exists(), f"no pinned answer for {path.name}: review the answer, then pin it (see module docstring)"
+    with pin.open(encoding="utf-8", newline="") as handle:
+        pinned = list(csv.reader(handle))
+    assert normalised(rows) == normalised(pinned)
+    assert len(rows) > 1, "a worked question must have an answer on the real data"
+
+
+def normalised(rows: list[list[str]]) -> list[list[str]]:
+    """Header, then rows in a stable order: GROUP_CONCAT order and ORDER BY ties are up to the engine."""
+
+    def cell(value: str) -> str:
+        return "; ".join(sorted(value.split("; "))) if "; " in value else value
+
+    header, *body = rows or [[]]
+    return [header, *sorted([cell(v) for v in row] for row in body)]
+
+
+REASONING_QUESTIONS = [q for q in QUERIES if "(R" in q.read_text(encoding="utf-8").split("# Answer:")[0]]
+
+
+def test_reasoning_questions_are_marked() -> None:
+    assert {q.stem.split("-")[0] for q in REASONING_QUESTIONS} == {"03", "07", "09", "11"}
+
+
+@pytest.mark.parametrize("path", REASONING_QUESTIONS, ids=[q.stem for q in REASONING_QUESTIONS])
+def test_reasoning_makes_the_difference(store: ox.Store, real_settings: Settings, path: Path) -> None:
+    """If only the ontology and the asserted data are queried, then the answer is poorer than with inferences."""
+    text = path.read_text(encoding="utf-8")
+    asserted_only = answer(store, text, (real_settings.graph_iri("ontology"), real_settings.graph_iri("data")))
+    with_inferences = answer(store, text)
+    assert asserted_only != with_inferences
+    assert len(asserted_only) < len(with_inferences) or _column_changed(asserted_only, with_inferences)
+
+
+def _column_changed(before: list[list[str]], after: list[list[str]]) -> bool:
+    return {tuple(r) for r in before} != {tuple(r) for r in after}
+
+
+def _column(rows: list[list[str]], name: str) -> list[str]:
+    index = rows[0].index(name)
+    return [row[index] for row in rows[1:]]
+
+
+def test_key_facts_of_the_fact_pack(store: ox.Store) -> None:
+    """Spot checks against shared/sources/README.md, independent of the pins."""
+    read = {q.stem.split("-")[0]: q.read_text(encoding="utf-8") for q in QUERIES}
+    factories = answer(store, read["01"])
+    assert len(factories) - 1 == 19
+    assert {"LitAI", "JAIF", "LUMI AIF", "1HealthAI", "Gaia AI Factory"} <= set(_column(factories, "acronym"))
+    rounds = answer(store, read["02"])
+    assert dict(zip(_column(rounds, "announced"), _column(rounds, "selections"), strict=True)) == {
+        "2024-12-10": "7",
+        "2025-03-12": "6",
+        "2025-10-10": "6",
+        "2025-10-13": "13",
+    }
+    poland = answer(store, read["03"])
+    assert dict(zip(_column(poland, "acronym"), _column(poland, "role"), strict=True)) == {
+        "PIAST-AI": "host",
+        "Gaia AI Factory": "host",
+        "LUMI AIF": "participant",
+    }
+    assert set(_column(answer(store, read["10"]), "name")) == {"Germany", "Poland", "Spain"}
+    antennas = answer(store, read["08"])
+    assert len(antennas) - 1 == 13
+    lumi_antennas = {row[2] for row in antennas[1:] if "LUMI AIF" in row[3]}
+    assert {"Belgium", "Iceland", "Latvia", "Switzerland"} <= lumi_antennas
