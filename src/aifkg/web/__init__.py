@@ -15,13 +15,25 @@ from aifkg.build import Build, run_build
 from aifkg.config import Settings, settings_from_env
 from aifkg.executor import QueryExecutor
 from aifkg.sparql import ProtocolError
-from aifkg.web import linked_data, site, sparql_routes
+from aifkg.web import linked_data, pages, site, sparql_routes
+from aifkg.web.i18n import ui_text
 from aifkg.web.response_cache import ResponseCache
 from aifkg.web.runtime import ResultCache, Runtime
 
 LOG = logging.getLogger("aifkg.web")
+# Scripts and styles come from this server only; nothing inline runs. The only exceptions are three fixed
+# <style> elements that the libraries we serve insert themselves, allowed by hash rather than by
+# 'unsafe-inline': YASGUI's table column resizer (its rules, and the drag cursor) and Cytoscape.js (which
+# makes its container position: relative). tests/e2e/test_browser.py fails on any CSP violation, so a
+# library update that changes one of them shows up there; the new hash is in Chromium's console message.
+LIBRARY_STYLE_HASHES = (
+    "'sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk='",  # YASGUI column resizer: .grip-resizable{...}
+    "'sha256-c0O6TmFAkgpNbHxKAa1BrveWHHopjEtC47i0PzMudxg='",  # YASGUI column resizer: *{cursor:col-resize!important}
+    "'sha256-pgvDUBa4IjFA2yuSJ2cqcyxmNYJMborsd0ORcRv9vw8='",  # Cytoscape.js: .__________cytoscape_container {...}
+)
 CSP = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "default-src 'self'; img-src 'self' data:; "
+    f"style-src 'self' {' '.join(LIBRARY_STYLE_HASHES)}; script-src 'self'; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
 CORS_PATHS = ("/sparql", "/id/", "/ontology", "/.well-known/void", "/dumps/")
@@ -91,6 +103,8 @@ def create_app(
     app.register_blueprint(site.blueprint)
     app.register_blueprint(sparql_routes.blueprint)
     app.register_blueprint(linked_data.blueprint)
+    app.register_blueprint(pages.blueprint)
+    app.context_processor(lambda: {"t": ui_text("en"), "language": "en"})  # pages in German pass their own
     app.after_request(_add_headers)
 
     @app.errorhandler(ProtocolError)

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, render_template, request, send_fil
 from aifkg.build import DUMP_FORMATS
 from aifkg.export import DUMP_MEDIA_TYPES, DatasetFacts, describe_dataset
 from aifkg.web.negotiation import graph_response, wants_html
+from aifkg.web.pages import members_of
 from aifkg.web.runtime import runtime
 
 blueprint = Blueprint("site", __name__)
@@ -52,9 +53,13 @@ def headline_counts() -> dict[str, int]:
 
 @blueprint.route("/")
 def home() -> Response:
+    """What the graph is, its size and age, and the doors into it (query, questions, ontology, dumps, VoID)."""
     state = runtime()
+    members = [("AI Factories", members_of("AIFactory")), ("AI Factory Antennas", members_of("AIFactoryAntenna"))]
     return Response(
-        render_template("home.html", counts=headline_counts(), build=state.build, dumps=DUMP_MEDIA_TYPES),
+        render_template(
+            "home.html", counts=headline_counts(), build=state.build, dumps=DUMP_MEDIA_TYPES, members=members
+        ),
         content_type="text/html; charset=utf-8",
     )
 

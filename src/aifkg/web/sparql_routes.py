@@ -6,12 +6,13 @@ Parameters are read from the query string and, for form posts, the body; a repea
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, request
 
 from aifkg.export import describe_service
 from aifkg.sparql import ProtocolError, QueryInfo, ResultFormat, check_query, form_kind, format_by_parameter
 from aifkg.web.answers import answer, send_answer
 from aifkg.web.negotiation import choose_format, graph_response, wants_html
+from aifkg.web.pages import query_page
 from aifkg.web.runtime import runtime
 from aifkg.web.site import dataset_facts
 
@@ -94,7 +95,7 @@ def sparql() -> Response:
         if request.method == "POST":
             raise ProtocolError(400, "no query given: send a 'query' parameter or a query body")
         if wants_html():
-            return Response(render_template("query.html"), content_type="text/html; charset=utf-8")
+            return query_page()
         return graph_response(describe_service(dataset_facts()), "Accept")
     for iri in default_graphs + named_graphs:
         if not iri.strip() or any(char in iri for char in '<>" {}|\\^`\n'):

@@ -1,0 +1,83 @@
+"""The server's own fixed queries for HTML pages: run one, name things in the reader's language, link IRIs here.
+
+Pages read the graph only through `select`, which runs a trusted query through the same cache and worker
+processes as a client's query. Any IRI spliced into such a query is checked by `is_safe_iri` first.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+
+from flask import request
+
+from aifkg.sparql import FORMATS
+from aifkg.web.answers import answer
+from aifkg.web.runtime import runtime
+
+JSON_RESULTS = next(f for f in FORMATS if f.name == "json")
+LANGUAGES = ("en", "de")
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+UNSAFE_IN_IRI = re.compile(r'[\s<>"{}|\\^`]')
+LABEL_BATCH = 400
+
+Row = dict[str, dict[str, str]]
+
+
+def reader_language() -> str:
+    """`lang=` wins, then Accept-Language between English and German; English by default."""
+    asked = request.args.get("lang", "")
+    if asked in LANGUAGES:
+        return asked
+    return request.accept_languages.best_match(LANGUAGES, default="en") or "en"
+
+
+def is_safe_iri(iri: str) -> bool:
+    """True for an absolute IRI that can be written as <iri> in a query without escaping anything."""
+    return bool(iri) and ":" in iri and not UNSAFE_IN_IRI.search(iri) and len(iri) < 2000
+
+
+def label_pattern(variable: str, language: str) -> str:
+    """Graph pattern binding ?<variable>Label: the label in `language`, else English (or German), else any."""
+    first, second = (language, "en") if language != "en" else ("en", "de")
+    return (
+        f"OPTIONAL {{ ?{variable} <{RDFS_LABEL}> ?{variable}L1 FILTER(langMatches(lang(?{variable}L1), "
+        f'"{first}")) }} OPTIONAL {{ ?{variable} <{RDFS_LABEL}> ?{variable}L2 '
+        f'FILTER(langMatches(lang(?{variable}L2), "{second}")) }} '
+        f"BIND(COALESCE(?{variable}L1, ?{variable}L2) AS ?{variable}Label)"
+    )
+
+
+def select(query: str) -> list[Row]:
+    """Rows of one of the server's own SELECT queries, as SPARQL JSON bindings."""
+    result = answer(query, JSON_RESULTS, trusted=True)
+    rows: list[Row] = json.loads(result.body)["results"]["bindings"]
+    return rows
+
+
+def local_name(iri: str) -> str:
+    return re.split(r"[/#]", iri.rstrip("/#"))[-1] or iri
+
+
+def local_href(iri: str) -> str:
+    """Link our own IRIs to this server's pages; leave others as they are."""
+    settings = runtime().settings
+    if iri.startswith(settings.id_base):
+        return "/id/" + iri[len(settings.id_base) :]
+    if iri.startswith(settings.ontology_iri):
+        return "/ontology" + iri[len(settings.ontology_iri) :]
+    return iri
+
+
+def labels_of(iris: Iterable[str], language: str) -> dict[str, str]:
+    """The best label of each IRI (reader's language, then English or German); IRIs without one are left out."""
+    wanted = sorted({iri for iri in iris if is_safe_iri(iri)})
+    labels: dict[str, str] = {}
+    for start in range(0, len(wanted), LABEL_BATCH):
+        values = " ".join(f"<{iri}>" for iri in wanted[start : start + LABEL_BATCH])
+        rows = select(f"SELECT ?s ?sLabel WHERE {{ VALUES ?s {{ {values} }} {label_pattern('s', language)} }}")
+        for row in rows:
+            if "sLabel" in row:
+                labels[row["s"]["value"]] = row["sLabel"]["value"]
+    return labels

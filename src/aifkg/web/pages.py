@@ -1,0 +1,160 @@
+"""Pages for people: the worked questions with their answers (and a chart where a picture says more), and
+the query editor that /sparql shows a browser.
+
+Worked questions are the operator's own files, so they run as trusted queries (the time limit holds, the
+client row limit does not); they still pass the same guard as any client's query.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from flask import Blueprint, Response, abort, render_template, request
+
+from aifkg.sparql import FORMATS, ProtocolError, check_query, form_kind
+from aifkg.web.answers import answer
+from aifkg.web.charts import BarChart, bar_chart
+from aifkg.web.entity import link_target
+from aifkg.web.lookup import JSON_RESULTS, Row, labels_of, select
+from aifkg.web.questions import WorkedQuestion, read_question, read_questions
+from aifkg.web.runtime import runtime
+
+blueprint = Blueprint("pages", __name__)
+
+TURTLE = next(f for f in FORMATS if f.name == "turtle")
+MAX_SHOWN_ROWS = 1000
+DEFAULT_QUERY_BODY = """SELECT ?factory ?label ?country WHERE {
+  ?factory a aif:AIFactory ;
+           rdfs:label ?label ;
+           aif:hostCountry/rdfs:label ?country .
+  FILTER(lang(?label) = "en" && lang(?country) = "en")
+}
+ORDER BY ?label"""
+
+
+@dataclass
+class Answer:
+    """What a worked question's query gave: rows of a SELECT, the boolean of an ASK, or a graph as Turtle."""
+
+    variables: list[str] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    total_rows: int = 0
+    boolean: bool | None = None
+    graph_text: str | None = None
+    labels: dict[str, str] = field(default_factory=dict)
+    chart: BarChart | None = None
+
+
+def run_question(question: WorkedQuestion) -> Answer:
+    settings = runtime().settings
+    info = check_query(question.text, settings.max_query_bytes, settings.max_nesting)
+    if form_kind(info.form) == "graph":
+        result = answer(info.text, TURTLE, has_dataset_clause=info.has_dataset_clause, trusted=True)
+        return Answer(graph_text=result.body.decode("utf-8"))
+    result = answer(info.text, JSON_RESULTS, has_dataset_clause=info.has_dataset_clause, trusted=True)
+    document = json.loads(result.body)
+    if "boolean" in document:
+        return Answer(boolean=bool(document["boolean"]))
+    variables: list[str] = document["head"]["vars"]
+    rows: list[Row] = document["results"]["bindings"]
+    iris = {cell["value"] for row in rows[:MAX_SHOWN_ROWS] for cell in row.values() if cell["type"] == "uri"}
+    labels = labels_of(iris, "en")
+    return Answer(
+        variables=variables,
+        rows=rows[:MAX_SHOWN_ROWS],
+        total_rows=len(rows),
+        labels=labels,
+        chart=bar_chart(variables, rows, labels, link_target),
+    )
+
+
+def overview_charts() -> list[BarChart]:
+    """Factories and antennas per selection round, per host country and by focus area."""
+    aif = runtime().settings.base_iri + "ontology#"
+    kinds = f"VALUES ?kind {{ <{aif}AIFactory> <{aif}AIFactoryAntenna> }}"
+    charts = []
+    for title, prop in (
+        ("AI Factories and antennas per selection round", "selectedIn"),
+        ("AI Factories and antennas per host country", "hostCountry"),
+        ("AI Factories and antennas by focus area", "focusArea"),
+    ):
+        rows = select(
+            f"SELECT ?group (COUNT(DISTINCT ?x) AS ?count) WHERE {{ {kinds} ?x a ?kind ; <{aif}{prop}> ?group }} "
+            "GROUP BY ?group"
+        )
+        labels = labels_of([row["group"]["value"] for row in rows], "en")
+        chart = bar_chart(["group", "count"], rows, labels, link_target, title)
+        if chart is not None:
+            charts.append(chart)
+    return charts
+
+
+def _html(body: str, status: int = 200) -> Response:
+    return Response(body, status=status, content_type="text/html; charset=utf-8")
+
+
+@blueprint.route("/questions")
+def questions() -> Response:
+    folder = runtime().settings.queries_dir
+    return _html(render_template("questions.html", questions=read_questions(folder), charts=overview_charts()))
+
+
+@blueprint.route("/questions/<name>")
+def question(name: str) -> Response:
+    found = read_question(runtime().settings.queries_dir, name)
+    if found is None:
+        abort(404)
+    try:
+        result, error, status = run_question(found), None, 200
+    except ProtocolError as failure:
+        result, error, status = None, failure.message, failure.status
+    return _html(render_template("question.html", question=found, result=result, error=error, href=link_target), status)
+
+
+def default_query() -> str:
+    prefixes = runtime().prefixes
+    declarations = "\n".join(f"PREFIX {name}: <{iri}>" for name, iri in prefixes.items())
+    return f"{declarations}\n\n{DEFAULT_QUERY_BODY}\n"
+
+
+def query_page() -> Response:
+    """The query editor: YASGUI over a plain form that works without JavaScript.
+
+    The editor starts with `qtext` (a shared link), else the worked question named by `example`, else a
+    first query with every prefix declared; `qtext` and `example` run at once when the page opens.
+    """
+    state = runtime()
+    examples = read_questions(state.settings.queries_dir)
+    shared = request.args.get("qtext", "")[: state.settings.max_query_bytes]
+    chosen = read_question(state.settings.queries_dir, request.args.get("example", ""))
+    text = shared or (chosen.text if chosen else default_query())
+    config = {
+        "endpoint": "/sparql",
+        "idBase": state.settings.id_base,
+        "ontologyIri": state.settings.ontology_iri,
+        "prefixes": state.prefixes,
+        "examples": [{"name": q.name, "title": q.title, "query": q.text} for q in examples],
+        "autorun": bool(shared or chosen),
+    }
+    html = render_template(
+        "query.html", query_text=text, examples=examples, chosen=chosen.name if chosen else "", config=config
+    )
+    response = _html(html)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    href: str | None
+
+
+def members_of(class_name: str) -> list[Link]:
+    """Every instance of one of our classes (e.g. AIFactory), by English label, for the home page."""
+    aif = runtime().settings.base_iri + "ontology#"
+    rows = select(f"SELECT DISTINCT ?x WHERE {{ ?x a <{aif}{class_name}> FILTER(isIRI(?x)) }}")
+    labels = labels_of([row["x"]["value"] for row in rows], "en")
+    links = [Link(labels.get(row["x"]["value"], row["x"]["value"]), link_target(row["x"]["value"])) for row in rows]
+    return sorted(links, key=lambda link: link.label.lower())
