@@ -57,6 +57,9 @@ def throughput(cache: Path, clients: list[int], seconds: float, peers: bool) -> 
 
     queries = worked_queries()
     servers: list[RunningServer] = [start_aifkg("granian", cache), start_aifkg("gunicorn", cache)]
+    uncached = start_aifkg("granian", cache, env={"AIFKG_RESULT_CACHE_ENTRIES": "0"})
+    uncached.name = "aifkg (granian, no cache)"  # every request parsed, guarded and run by a query worker
+    servers.append(uncached)
     build = cached_build(settings_from_env(cache_dir=cache))
     assert build is not None
     if peers:

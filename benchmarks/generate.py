@@ -19,7 +19,7 @@ PREFIXES = """@prefix aif: <https://w3id.org/aifactories/ontology#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 """
-TRIPLES_PER_FACTORY = 75  # measured: a factory with its share of organisations, cities, systems, sources
+TRIPLES_PER_FACTORY = 36  # measured: 487k asserted triples for 13,333 factories with their share of the rest
 
 
 def _iri(kind: str, slug: str) -> str:

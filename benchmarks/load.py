@@ -42,7 +42,11 @@ def _lua_string(text: str) -> str:
 
 
 def _milliseconds(value: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value.strip()).groups()  # type: ignore[union-attr]
+    """wrk's '812.00us', '1.54ms', '1.21s', '2.00m' in milliseconds; NaN for anything else."""
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value.strip())
+    if match is None:
+        return float("nan")
+    number, unit = match.groups()
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
@@ -79,9 +83,9 @@ def run_wrk(endpoint: str, queries: list[str], clients: int, seconds: float) -> 
     rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
     return LoadResult(
         requests_per_second=float(rps.group(1)) if rps else 0.0,
-        p50_ms=_milliseconds(percentiles.get("50", "0us")),
-        p90_ms=_milliseconds(percentiles.get("90", "0us")),
-        p99_ms=_milliseconds(percentiles.get("99", "0us")),
+        p50_ms=_milliseconds(percentiles.get("50", "n/a")),
+        p90_ms=_milliseconds(percentiles.get("90", "n/a")),
+        p99_ms=_milliseconds(percentiles.get("99", "n/a")),
         requests=int(total.group(1)) if total else 0,
         errors=errors,
     )

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -23,9 +24,10 @@ from rdflib import Graph
 from aifkg import __version__
 from aifkg.config import Settings
 from aifkg.graph import SourceGraphs, fingerprint, load_sources
-from aifkg.reasoning import infer_with_timeout
 from aifkg.stats import GraphStats, compute_stats
-from aifkg.validation import ValidationReport, validate_graph
+
+if TYPE_CHECKING:
+    from aifkg.validation import ValidationReport
 
 BUILD_FORMAT = "3"
 MANIFEST = "build.json"
@@ -165,6 +167,11 @@ def write_build(folder: Path, quads: list[ox.Quad], prefixes: dict[str, str]) ->
 
 def run_build(settings: Settings, progress: Progress = lambda _: None, force: bool = False) -> Build:
     """Return the cached build for the inputs, or make it: load, reason, validate, write."""
+    # Reasoning and validation pull in owlrl and pyshacl: imported only when a build really runs, so a
+    # warm start (and every query worker) stays light.
+    from aifkg.reasoning import infer_with_timeout
+    from aifkg.validation import validate_graph
+
     key = build_key(settings)
     final = settings.cache_dir / "builds" / key
     if not force:

@@ -17,9 +17,7 @@ from aifkg import __version__
 from aifkg.build import Build, BuildError, ValidationFailed, run_build
 from aifkg.config import Settings, settings_from_env
 from aifkg.graph import SourceError, load_sources
-from aifkg.reasoning import infer_with_timeout
 from aifkg.sparql import ProtocolError, check_query, form_kind, format_by_parameter
-from aifkg.validation import validate_graph
 
 EXPORT_NAMES = {
     "turtle": "aifkg.ttl",
@@ -72,6 +70,9 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from aifkg.reasoning import infer_with_timeout
+    from aifkg.validation import validate_graph
+
     settings = _settings(args)
     progress = Progress(args.quiet)
     progress("loading")
@@ -86,6 +87,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_reason(args: argparse.Namespace) -> int:
+    from aifkg.reasoning import infer_with_timeout
+
     settings = _settings(args)
     progress = Progress(args.quiet)
     sources = load_sources(settings.ontology_dir, settings.data_dir, settings.shapes_dir)
