@@ -18,6 +18,7 @@ from aifkg.build import Build, BuildError, ValidationFailed, run_build
 from aifkg.config import Settings, settings_from_env
 from aifkg.graph import SourceError, load_sources
 from aifkg.sparql import ProtocolError, check_query, form_kind, format_by_parameter
+from aifkg.store import NotRepresentable, QueryFailed, TooManyRows
 
 EXPORT_NAMES = {
     "turtle": "aifkg.ttl",
@@ -257,6 +258,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ProtocolError as error:
         print(f"error: {error.message}", file=sys.stderr)
         return 1 if error.status < 500 else 2
+    except (QueryFailed, NotRepresentable, TooManyRows) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     except (BuildError, SourceError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

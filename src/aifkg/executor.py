@@ -16,7 +16,15 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from aifkg.store import QueryFailed, QueryOutcome, QueryRequest, TooManyRows, execute, open_store
+from aifkg.store import (
+    NotRepresentable,
+    QueryFailed,
+    QueryOutcome,
+    QueryRequest,
+    TooManyRows,
+    execute,
+    open_store,
+)
 
 
 class QueryTimeout(Exception):
@@ -41,6 +49,8 @@ def _worker_main(conn: Connection, dataset_path: str, location: str | None) -> N
             conn.send(("ok", execute(store, request)))
         except TooManyRows:
             conn.send(("too-many-rows", request.max_rows))
+        except NotRepresentable as error:
+            conn.send(("not-representable", str(error)))
         except QueryFailed as error:
             conn.send(("failed", str(error)))
         except Exception as error:  # keep the worker alive; the parent logs and answers 500
@@ -151,6 +161,8 @@ class QueryExecutor:
             return payload
         if status == "too-many-rows":
             raise TooManyRows(payload)
+        if status == "not-representable":
+            raise NotRepresentable(payload)
         if status == "failed":
             raise QueryFailed(payload)
         raise RuntimeError(payload)

@@ -198,7 +198,10 @@ def check_query(text: str, max_bytes: int, max_nesting: int) -> QueryInfo:
 def _check_query_cached(text: str, max_nesting: int) -> QueryInfo:
     if "\x00" in text:
         raise ProtocolError(400, "the query contains a NUL character")
-    expanded = expandUnicodeEscapes(text)
+    try:
+        expanded = expandUnicodeEscapes(text)
+    except (ValueError, OverflowError) as error:
+        raise ProtocolError(400, "the query has a \\u or \\U escape outside Unicode") from error
     if nesting_depth(expanded) > max_nesting:
         raise ProtocolError(400, f"the query nests deeper than {max_nesting} levels")
     try:

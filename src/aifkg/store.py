@@ -8,6 +8,7 @@ pyoxigraph's own parsers and writers.
 
 from __future__ import annotations
 
+import xml.parsers.expat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +30,34 @@ GRAPH_FORMATS = {
 
 class QueryFailed(Exception):
     """The engine rejected or could not evaluate the query; the message is safe to show a client."""
+
+
+class NotRepresentable(Exception):
+    """The answer holds what the requested format cannot carry (control characters in XML 1.0)."""
+
+
+XML_FORMATS = {"xml", "rdfxml"}
+
+
+def _well_formed_xml(body: bytes) -> bool:
+    """pyoxigraph's XML writers emit control characters XML 1.0 forbids, and RDF/XML element names from
+    predicates that are not XML names (`<http://example.org/1>`): check with expat, which never fetches
+    anything (no DTDs, no external entities)."""
+    parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")  # namespace-aware: `ns:1` is no name
+    try:
+        parser.Parse(body, True)
+    except xml.parsers.expat.ExpatError:
+        return False
+    return True
+
+
+def _checked(outcome: QueryOutcome) -> QueryOutcome:
+    if outcome.result_format in XML_FORMATS and not _well_formed_xml(outcome.body):
+        raise NotRepresentable(
+            "the answer cannot be written as well-formed XML (control characters, or predicates that are not "
+            "XML names); ask for JSON, CSV or Turtle"
+        )
+    return outcome
 
 
 class TooManyRows(Exception):
@@ -110,23 +139,23 @@ def execute(store: ox.Store, request: QueryRequest) -> QueryOutcome:
         results = store.query(request.query, **_dataset_arguments(request))  # type: ignore[arg-type]
         if isinstance(results, ox.QueryBoolean):
             body = results.serialize(format=RESULT_FORMATS[request.result_format]) or b""
-            return QueryOutcome(body=body, result_format=request.result_format, rows=1)
+            return _checked(QueryOutcome(body=body, result_format=request.result_format, rows=1))
         sink = _LineLimitedBuffer(request.max_rows + (1 if isinstance(results, ox.QuerySolutions) else 0))
         if isinstance(results, ox.QuerySolutions):
             results.serialize(sink, format=ox.QueryResultsFormat.TSV)  # type: ignore[arg-type]
             rows = max(sink.lines - 1, 0)
             if request.result_format == "tsv":
-                return QueryOutcome(sink.getvalue(), "tsv", rows)
+                return _checked(QueryOutcome(sink.getvalue(), "tsv", rows))
             parsed = ox.parse_query_results(sink.getvalue(), format=ox.QueryResultsFormat.TSV)
             body = parsed.serialize(format=RESULT_FORMATS[request.result_format]) or b""
-            return QueryOutcome(body, request.result_format, rows)
+            return _checked(QueryOutcome(body, request.result_format, rows))
         results.serialize(sink, format=ox.RdfFormat.N_TRIPLES)  # type: ignore[arg-type]
         if request.result_format == "ntriples":
-            return QueryOutcome(sink.getvalue(), "ntriples", sink.lines)
+            return _checked(QueryOutcome(sink.getvalue(), "ntriples", sink.lines))
         triples = ox.parse(sink.getvalue(), format=ox.RdfFormat.N_TRIPLES)
         body = ox.serialize(triples, format=GRAPH_FORMATS[request.result_format], prefixes=request.prefixes) or b""
-        return QueryOutcome(body, request.result_format, sink.lines)
-    except TooManyRows:
+        return _checked(QueryOutcome(body, request.result_format, sink.lines))
+    except (TooManyRows, NotRepresentable):
         raise
     except OSError as error:
         if isinstance(error.__context__, TooManyRows) or isinstance(error.__cause__, TooManyRows):

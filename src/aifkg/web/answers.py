@@ -12,7 +12,7 @@ from flask import Response, request
 
 from aifkg.executor import ExecutorUnavailable, QueryTimeout
 from aifkg.sparql import ProtocolError, ResultFormat
-from aifkg.store import QueryFailed, QueryRequest, TooManyRows
+from aifkg.store import NotRepresentable, QueryFailed, QueryRequest, TooManyRows
 from aifkg.web.runtime import CachedAnswer, runtime
 
 COMPRESS_FROM_BYTES = 2048
@@ -57,6 +57,8 @@ def answer(
         raise ProtocolError(
             400, f"the result has more than {state.settings.max_rows} rows; add a LIMIT or narrow the query"
         ) from error
+    except NotRepresentable as error:
+        raise ProtocolError(406, str(error)) from error
     except QueryFailed as error:
         raise ProtocolError(400, f"the query could not be evaluated: {error}") from error
     gzipped = gzip.compress(outcome.body, compresslevel=5) if len(outcome.body) >= COMPRESS_FROM_BYTES else None
