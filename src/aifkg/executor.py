@@ -7,8 +7,12 @@ worker that has not answered by then is killed and replaced, and the client gets
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
+import ctypes
+import ctypes.util
 import multiprocessing
+import os
 import queue
 import signal
 import threading
@@ -26,6 +30,9 @@ from aifkg.store import (
     open_store,
 )
 
+PR_SET_PDEATHSIG = 1
+_SPAWNER = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="aifkg-spawner")
+
 
 class QueryTimeout(Exception):
     """The query ran past the time limit and its worker was stopped."""
@@ -35,8 +42,21 @@ class ExecutorUnavailable(Exception):
     """No worker could take the query in time, or a worker died."""
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when its web worker dies, even mid-query (SIGKILL leaves no chance to
+    clean up, and an orphan would run its query to the end)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the pipe closing still ends an idle worker
+        return
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(0)
+
+
 def _worker_main(conn: Connection, dataset_path: str, location: str | None) -> None:
     """Child process: load the store, then answer (request) -> (status, payload) until the pipe closes."""
+    _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     store = open_store(Path(dataset_path), Path(location) if location else None)
     conn.send(("ready", None))
@@ -82,6 +102,11 @@ class QueryExecutor:
             self._idle.put(self._spawn())
 
     def _spawn(self) -> _Worker:
+        """Start a worker from the one long-lived spawner thread: Linux's parent-death signal follows the
+        thread that started a child, and request threads come and go."""
+        return _SPAWNER.submit(self._spawn_here).result()
+
+    def _spawn_here(self) -> _Worker:
         parent_end, child_end = self._context.Pipe()
         process = self._context.Process(
             target=_worker_main,
