@@ -7,6 +7,8 @@ Parameters are read from the query string and, for form posts, the body; a repea
 from __future__ import annotations
 
 from flask import Blueprint, Response, request
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException
 
 from aifkg.export import describe_service
 from aifkg.sparql import ProtocolError, QueryInfo, ResultFormat, check_query, form_kind, format_by_parameter
@@ -29,14 +31,42 @@ def _single(values: list[str], name: str) -> str | None:
     return values[0] if values else None
 
 
+def _form() -> MultiDict[str, str]:
+    """The form body; a body the HTTP server cannot read (broken chunked encoding) is the client's error."""
+    try:
+        return request.form
+    except HTTPException:
+        raise
+    except Exception as error:
+        raise ProtocolError(400, "the request body could not be read") from error
+
+
+def _body() -> bytes:
+    """The raw body, at most max_request_bytes even when it comes chunked without a Content-Length."""
+    limit = runtime().settings.max_request_bytes
+    try:
+        data = request.stream.read(limit + 1)
+    except HTTPException:
+        raise
+    except Exception as error:
+        raise ProtocolError(400, "the request body could not be read") from error
+    if len(data) > limit:
+        raise ProtocolError(413, "the request is too large")
+    return data
+
+
 def _read_request() -> tuple[str | None, tuple[str, ...], tuple[str, ...], str | None]:
     """(query, default-graph-uri values, named-graph-uri values, format) from any allowed request shape."""
     args = request.args
-    if "update" in args or "update" in request.form:
+    if "update" in args or (request.mimetype == FORM_TYPE and "update" in _form()):
         raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is refused")
     if request.method == "POST":
         mimetype = request.mimetype
-        if not mimetype and not request.content_length:
+        if (
+            not mimetype
+            and not request.content_length
+            and "chunked" not in request.headers.get("Transfer-Encoding", "")
+        ):
             raise ProtocolError(400, "no query given: send a 'query' parameter or a query body")
         if mimetype == UPDATE_TYPE:
             raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is refused")
@@ -44,14 +74,12 @@ def _read_request() -> tuple[str | None, tuple[str, ...], tuple[str, ...], str |
             if "query" in args:
                 raise ProtocolError(400, "a POST with a query body must not also carry a 'query' parameter")
             try:
-                query: str | None = request.get_data(cache=False).decode(
-                    request.mimetype_params.get("charset", "utf-8")
-                )
+                query: str | None = _body().decode(request.mimetype_params.get("charset", "utf-8"))
             except (UnicodeDecodeError, LookupError) as error:
                 raise ProtocolError(400, "the query body is not valid UTF-8") from error
             values = args
         elif mimetype == FORM_TYPE:
-            values = request.form
+            values = _form()
             if "query" in args:
                 raise ProtocolError(400, "send 'query' in the form body, not in the URL, when posting a form")
             query = _single(values.getlist("query"), "query")
