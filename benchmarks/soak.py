@@ -130,10 +130,29 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
-def memory(pid: int) -> tuple[int, int, int]:
-    """(KiB of the server process, KiB of all its descendants, number of descendants)."""
-    children = descendants(pid)
-    return rss_kib(pid), sum(rss_kib(c) for c in children), len(children)
+@dataclass(frozen=True)
+class Memory:
+    """VmRSS in KiB: the server process, its direct children (web workers), the rest (query workers, trackers)."""
+
+    server: int
+    web: int
+    below: int
+    processes: int
+
+    @property
+    def total(self) -> int:
+        return self.server + self.web + self.below
+
+
+def memory(pid: int) -> Memory:
+    direct = []
+    for path in Path(f"/proc/{pid}/task").glob("*/children"):
+        with contextlib.suppress(OSError):
+            direct += [int(p) for p in path.read_text().split()]
+    everyone = descendants(pid)
+    web = sum(rss_kib(c) for c in direct)
+    below = sum(rss_kib(c) for c in everyone if c not in direct)
+    return Memory(rss_kib(pid), web, below, len(everyone) + 1)
 
 
 def get(connection: http.client.HTTPConnection, path: str) -> tuple[int, int]:
@@ -277,7 +296,7 @@ def health(port: int) -> dict[str, object]:
         return {}
 
 
-def report(samples: list[Sample], seconds: float, start: tuple[int, int, int], end: tuple[int, int, int]) -> str:
+def report(samples: list[Sample], seconds: float, start: Memory, end: Memory) -> str:
     lines = [
         f"{'kind':<10} {'requests':>9} {'200':>8} {'4xx':>6} {'503':>6} {'other':>6} {'p50 ms':>9} {'p99 ms':>9}"
         f" {'max ms':>9}"
@@ -299,10 +318,11 @@ def report(samples: list[Sample], seconds: float, start: tuple[int, int, int], e
         f"served {len(samples)} requests in {seconds:.1f} s ({len(samples) / seconds:.0f}/s); "
         f"cheap failures: {cheap_failed}"
     )
-    lines.append(f"{'RSS MiB':<10} {'server':>9} {'children':>9} {'total':>9} {'processes':>10}")
-    for label, (own, children, count) in (("start", start), ("end", end)):
+    lines.append(f"{'RSS MiB':<10} {'server':>9} {'web wkrs':>9} {'below':>9} {'total':>9} {'processes':>10}")
+    for label, taken in (("start", start), ("end", end)):
         lines.append(
-            f"{label:<10} {own / 1024:>9.1f} {children / 1024:>9.1f} {(own + children) / 1024:>9.1f} {count + 1:>10}"
+            f"{label:<10} {taken.server / 1024:>9.1f} {taken.web / 1024:>9.1f} {taken.below / 1024:>9.1f} "
+            f"{taken.total / 1024:>9.1f} {taken.processes:>10}"
         )
     return "\n".join(lines)
 

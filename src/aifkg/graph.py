@@ -43,9 +43,14 @@ def parse_files(paths: Iterable[Path]) -> Graph:
         try:
             graph.parse(path, format=RDF_SUFFIXES[path.suffix])
         except Exception as error:  # rdflib raises many types; the file name is what a curator needs
-            reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-            raise SourceError(f"{path}: {reason}") from error
+            raise SourceError(f"{path}: {_one_line_reason(error)}") from error
     return graph
+
+
+def _one_line_reason(error: BaseException) -> str:
+    """rdflib's syntax errors span lines ("at line 27 of <>:" then the cause): join them into one."""
+    text = " ".join(line.strip() for line in str(error).strip().splitlines() if line.strip())
+    return text[:300] if text else type(error).__name__
 
 
 def load_sources(ontology_dir: Path, data_dir: Path, shapes_dir: Path) -> SourceGraphs:

@@ -75,7 +75,7 @@ def _read_request() -> tuple[str | None, tuple[str, ...], tuple[str, ...], str |
                 raise ProtocolError(400, "a POST with a query body must not also carry a 'query' parameter")
             try:
                 query: str | None = _body().decode(request.mimetype_params.get("charset", "utf-8"))
-            except (UnicodeDecodeError, LookupError) as error:
+            except (UnicodeError, LookupError) as error:
                 raise ProtocolError(400, "the query body is not valid UTF-8") from error
             values = args
         elif mimetype == FORM_TYPE:
