@@ -30,6 +30,22 @@ def mini_settings(cache_dir: Path, **overrides: object) -> Settings:
     return settings_from_env({}, **values)
 
 
+def mini_source_args(cache: Path, data: Path = MINI / "data") -> list[str]:
+    """Command-line options that point aifkg at the mini fixture (or another data folder) and a cache."""
+    return [
+        "--ontology",
+        str(MINI / "ontology"),
+        "--data",
+        str(data),
+        "--shapes",
+        str(MINI / "shapes"),
+        "--base-iri",
+        MINI_BASE,
+        "--cache",
+        str(cache),
+    ]
+
+
 @pytest.fixture(scope="session")
 def mini_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("mini-cache")

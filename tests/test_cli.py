@@ -12,24 +12,13 @@ from pathlib import Path
 import pytest
 
 from aifkg.cli import main, make_parser
-from tests.conftest import MINI, MINI_BASE
+from tests.conftest import MINI, mini_source_args
 
 COMMANDS = ("serve", "build", "validate", "reason", "query", "export", "stats")
 
 
 def _args(cache: Path, data: Path = MINI / "data") -> list[str]:
-    return [
-        "--ontology",
-        str(MINI / "ontology"),
-        "--data",
-        str(data),
-        "--shapes",
-        str(MINI / "shapes"),
-        "--base-iri",
-        MINI_BASE,
-        "--cache",
-        str(cache),
-    ]
+    return mini_source_args(cache, data)
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MINI, MINI_BASE
+from tests.conftest import mini_source_args
 
 
 @dataclass(frozen=True)
@@ -70,19 +70,7 @@ def stop_server(server: LiveServer) -> None:
 
 
 def mini_args(cache: Path) -> list[str]:
-    return [
-        "--ontology",
-        str(MINI / "ontology"),
-        "--data",
-        str(MINI / "data"),
-        "--shapes",
-        str(MINI / "shapes"),
-        "--base-iri",
-        MINI_BASE,
-        "--cache",
-        str(cache),
-        "--quiet",
-    ]
+    return [*mini_source_args(cache), "--quiet"]
 
 
 @pytest.fixture(scope="session", params=["granian", "gunicorn"])
