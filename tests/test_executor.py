@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
 import time
 
 import pytest
 
 from aifkg.build import Build
-from aifkg.executor import QueryExecutor, QueryTimeout
+from aifkg.executor import QueryExecutor, QueryTimeout, Refused
 from aifkg.store import QueryFailed, QueryRequest, TooManyRows
 
 SLOW = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o . ?p ?q ?r }"
@@ -43,3 +46,61 @@ def test_row_limit_and_engine_errors(executor: QueryExecutor) -> None:
     with pytest.raises(QueryFailed):
         executor.run(QueryRequest("SELECT * { ?s ?p ?o } GROUP BY ?s", "json", 5), timeout=5)
     assert executor.run(QueryRequest("SELECT * { ?s ?p ?o } LIMIT 5", "tsv", 5), timeout=5).rows == 5
+
+
+def test_the_guard_runs_in_a_worker_and_is_stopped_at_the_limit(executor: QueryExecutor) -> None:
+    """rdflib's parser spends seconds on a long flat expression: the parse is killed like a slow query."""
+    info = executor.check("SELECT * { ?s ?p ?o }", 64, timeout=5)
+    assert info.form == "SELECT"
+    with pytest.raises(Refused) as refused:
+        executor.check("SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", 64, timeout=5)
+    assert refused.value.status == 400 and "SERVICE" in refused.value.message
+    bomb = "SELECT (" + "+".join(["1"] * 6000) + " AS ?x) {}"
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout):
+        executor.check(bomb, 64, timeout=0.5)
+    assert time.monotonic() - started < 3
+    assert executor.check("ASK {}", 64, timeout=5).form == "ASK"
+
+
+def test_pool_grows_under_concurrency_and_shrinks_back(build: Build) -> None:
+    """Slow queries do not make a cheap one wait: a worker is forked for it, and extras retire afterwards."""
+    pool = QueryExecutor(build.dataset_path, size=1, max_size=4)
+    pool.warm_up()
+    try:
+        errors: list[BaseException] = []
+
+        def slow() -> None:
+            try:
+                pool.run(QueryRequest(SLOW, "json", 10), timeout=1.5)
+            except QueryTimeout as error:
+                errors.append(error)
+
+        threads = [threading.Thread(target=slow) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        time.sleep(0.3)
+        started = time.monotonic()
+        assert b"true" in pool.run(QueryRequest("ASK { ?s ?p ?o }", "json", 10), timeout=5).body
+        cheap_seconds = time.monotonic() - started
+        for thread in threads:
+            thread.join()
+        assert len(errors) == 3  # each slow one stopped at its limit
+        assert cheap_seconds < 1.0, cheap_seconds  # answered while all three slow ones still ran
+        assert pool._idle.qsize() == 1  # back to `size` idle workers
+    finally:
+        pool.close()
+
+
+def test_dead_idle_workers_and_a_dead_zygote_fail_no_query(executor: QueryExecutor) -> None:
+    """Killed while idle (OOM killer, an operator): the next query is answered by a fresh worker."""
+    idle = executor._idle.get_nowait()
+    executor._idle.put(idle)
+    os.kill(idle.pid, signal.SIGKILL)
+    assert b"true" in executor.run(QueryRequest("ASK { ?s ?p ?o }", "json", 10), timeout=5).body
+    zygote = executor._zygote
+    assert zygote is not None and zygote.process.pid
+    os.kill(zygote.process.pid, signal.SIGKILL)
+    zygote.process.join(5)
+    assert b"true" in executor.run(QueryRequest("ASK { ?s ?p ?o }", "json", 10), timeout=30).body
+    assert executor.zygote_starts == 2

@@ -1,8 +1,21 @@
-"""Query worker processes: the only place queries run, so a query can be stopped by killing its process.
+"""Query worker processes: the only place queries are parsed and run, so any query can be stopped by killing
+its process.
 
-pyoxigraph's `query()` has no timeout and cannot be cancelled, so each worker is a child process that
-loads the store once and then answers requests over a pipe. The parent waits at most the time limit; a
-worker that has not answered by then is killed and replaced, and the client gets a clear timeout.
+pyoxigraph's `query()` has no timeout and cannot be cancelled, and rdflib's parser (the guard) can spend
+seconds on a long flat expression; both run in worker processes that the web worker kills on the time limit.
+
+Each web worker starts one *zygote*: a spawned process that loads the store and imports the guard once, then
+forks a query worker whenever the web worker asks. Forking costs milliseconds and the workers share the
+zygote's memory copy-on-write, so:
+- the pool grows on demand up to `max_size` (one worker per request thread: a request never waits for a
+  worker while the others run slow queries; the kernel shares the CPU between them, so a cheap query still
+  finishes quickly during a storm of slow ones) and shrinks back to `size` idle workers;
+- a killed worker is replaced in milliseconds, not by reloading the store;
+- a worker found dead before it was given a query is replaced and the query retried (it never started).
+If the zygote itself dies it is spawned again. Every process dies with its parent (PR_SET_PDEATHSIG): web
+worker -> zygote -> query workers, so no query outlives the web worker that asked for it.
+With an on-disk store the zygote does not open it (RocksDB runs threads, and threads do not survive a fork);
+each query worker opens it read-only after the fork instead.
 """
 
 from __future__ import annotations
@@ -15,10 +28,15 @@ import multiprocessing
 import os
 import queue
 import signal
+import socket
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from multiprocessing.reduction import recv_handle, send_handle
 from pathlib import Path
+from typing import Any
 
 from aifkg.store import (
     NotRepresentable,
@@ -28,10 +46,13 @@ from aifkg.store import (
     TooManyRows,
     execute,
     open_store,
+    open_store_read_only,
 )
 
 PR_SET_PDEATHSIG = 1
 _SPAWNER = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="aifkg-spawner")
+ZYGOTE_ATTEMPTS = 3
+STARTED = b"started"
 
 
 class QueryTimeout(Exception):
@@ -42,148 +63,321 @@ class ExecutorUnavailable(Exception):
     """No worker could take the query in time, or a worker died."""
 
 
+class Refused(Exception):
+    """The guard refused the query; `status` and `message` are what the client gets."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
 def _die_with_parent() -> None:
-    """Ask Linux to kill this worker when its web worker dies, even mid-query (SIGKILL leaves no chance to
+    """Ask Linux to kill this process when its parent dies, even mid-query (SIGKILL leaves no chance to
     clean up, and an orphan would run its query to the end)."""
+    parent = os.getppid()
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):  # not Linux: the pipe closing still ends an idle worker
         return
-    if os.getppid() == 1:  # the parent died before prctl took effect
+    if os.getppid() != parent or parent == 1:  # the parent died before prctl took effect
         os._exit(0)
 
 
-def _worker_main(conn: Connection, dataset_path: str, location: str | None) -> None:
-    """Child process: load the store, then answer (request) -> (status, payload) until the pipe closes."""
-    _die_with_parent()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    store = open_store(Path(dataset_path), Path(location) if location else None)
-    conn.send(("ready", None))
+# --- inside the processes ----------------------------------------------------------------------------------
+
+
+def _check(text: str, max_nesting: int) -> tuple[str, Any]:
+    from aifkg.sparql import ProtocolError, check_query
+
+    try:
+        return "ok", check_query(text, len(text.encode("utf-8", "surrogatepass")), max_nesting)
+    except ProtocolError as error:
+        return "refused", (error.status, error.message)
+
+
+def _answer(store: Any, request: QueryRequest) -> tuple[str, Any]:
+    try:
+        return "ok", execute(store, request)
+    except TooManyRows:
+        return "too-many-rows", request.max_rows
+    except NotRepresentable as error:
+        return "not-representable", str(error)
+    except QueryFailed as error:
+        return "failed", str(error)
+
+
+def _serve(conn: Connection, open_store_here: Callable[[], Any]) -> None:
+    """A query worker: answer ("check", text, max_nesting) and ("run", request) until the socket closes."""
+    store = open_store_here()
     while True:
         try:
-            request = conn.recv()
+            message = conn.recv()
         except (EOFError, OSError):
             return
+        conn.send_bytes(STARTED)  # from here on a death is the query's doing: the parent must not retry it
         try:
-            conn.send(("ok", execute(store, request)))
-        except TooManyRows:
-            conn.send(("too-many-rows", request.max_rows))
-        except NotRepresentable as error:
-            conn.send(("not-representable", str(error)))
-        except QueryFailed as error:
-            conn.send(("failed", str(error)))
+            reply = _check(*message[1:]) if message[0] == "check" else _answer(store, message[1])
         except Exception as error:  # keep the worker alive; the parent logs and answers 500
-            conn.send(("crashed", f"{type(error).__name__}: {error}"))
+            reply = ("crashed", f"{type(error).__name__}: {error}")
+        conn.send(reply)
+
+
+def _zygote_main(control: Connection, dataset_path: str, location: str | None) -> None:
+    """Load once, then fork a query worker for every socket the web worker sends."""
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps finished workers
+    import aifkg.sparql  # noqa: F401  the guard's parser, imported once and shared by every fork
+
+    if location:
+        path = Path(location)
+        open_store_read_only(path)  # fail here, visibly, rather than in every worker
+
+        def opener() -> Any:
+            return open_store_read_only(path)
+    else:
+        shared = open_store(Path(dataset_path))
+
+        def opener() -> Any:
+            return shared
+
+    control.send(("ready", os.getpid()))
+    while True:
+        try:
+            control.recv()
+            fd = recv_handle(control)
+        except (EOFError, OSError):
+            return
+        pid = os.fork()
+        if pid == 0:
+            try:
+                control.close()
+                _die_with_parent()
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                _serve(Connection(fd), opener)
+            finally:
+                os._exit(0)
+        os.close(fd)
+        control.send(("forked", pid))
+
+
+# --- in the web worker -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Zygote:
+    process: multiprocessing.process.BaseProcess
+    control: Connection
 
 
 @dataclass
 class _Worker:
-    process: multiprocessing.process.BaseProcess
+    pid: int
     conn: Connection
-    ready: bool = False
 
 
 class QueryExecutor:
-    """A pool of query worker processes sharing one dataset file."""
+    """Query workers forked on demand from one loaded zygote; at least `size` kept idle, at most `max_size`."""
 
     def __init__(
-        self, dataset_path: Path, size: int = 1, location: Path | None = None, start_timeout: float = 120.0
+        self,
+        dataset_path: Path,
+        size: int = 1,
+        location: Path | None = None,
+        start_timeout: float = 120.0,
+        max_size: int | None = None,
     ) -> None:
         self.dataset_path = dataset_path
         self.location = location
         self.start_timeout = start_timeout
+        self.size = max(size, 1)
+        self.max_size = max(max_size or self.size, self.size)
         self._context = multiprocessing.get_context("spawn")
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()  # the warmest worker first
         self._lock = threading.Lock()
-        self._all: list[_Worker] = []
-        self.restarts = 0
-        for _ in range(size):
-            self._idle.put(self._spawn())
+        self._zygote_lock = threading.Lock()
+        self._zygote: _Zygote | None = None
+        self._workers = 0  # idle or busy
+        self._closed = False
+        self.restarts = 0  # workers replaced after a timeout or a death
+        self.zygote_starts = 0
 
-    def _spawn(self) -> _Worker:
-        """Start a worker from the one long-lived spawner thread: Linux's parent-death signal follows the
+    # zygote ---------------------------------------------------------------------------------------------
+
+    def _spawn_zygote(self) -> _Zygote:
+        """Start the zygote from the one long-lived spawner thread: Linux's parent-death signal follows the
         thread that started a child, and request threads come and go."""
-        return _SPAWNER.submit(self._spawn_here).result()
-
-    def _spawn_here(self) -> _Worker:
         parent_end, child_end = self._context.Pipe()
         process = self._context.Process(
-            target=_worker_main,
+            target=_zygote_main,
             args=(child_end, str(self.dataset_path), str(self.location) if self.location else None),
             daemon=True,
-            name="aifkg-query-worker",
+            name="aifkg-query-zygote",
         )
         process.start()
         child_end.close()
-        worker = _Worker(process=process, conn=parent_end)
-        with self._lock:
-            self._all.append(worker)
-        return worker
+        return _Zygote(process, parent_end)
 
-    def _retire(self, worker: _Worker) -> None:
+    def _start_zygote(self) -> _Zygote:
+        """A ready zygote, retried a few times: one killed while loading (the OOM killer) is not fatal."""
+        last = "it did not start"
+        for _ in range(ZYGOTE_ATTEMPTS):
+            zygote = _SPAWNER.submit(self._spawn_zygote).result()
+            self.zygote_starts += 1
+            try:
+                if zygote.control.poll(self.start_timeout):
+                    status, _ = zygote.control.recv()
+                    if status == "ready":
+                        return zygote
+                last = f"it did not answer within {self.start_timeout:g} s"
+            except (EOFError, OSError):
+                last = f"it exited with {zygote.process.exitcode}"
+            self._stop_zygote(zygote)
+        raise ExecutorUnavailable(f"the query engine could not start: {last}")
+
+    def _stop_zygote(self, zygote: _Zygote) -> None:
         with contextlib.suppress(Exception):
-            worker.process.kill()
-        worker.process.join(timeout=5)
-        worker.conn.close()
-        with self._lock:
-            if worker in self._all:
-                self._all.remove(worker)
+            zygote.process.kill()
+        zygote.process.join(timeout=5)
+        zygote.control.close()
 
-    def _await_ready(self, worker: _Worker) -> None:
-        if worker.ready:
-            return
-        if not worker.conn.poll(self.start_timeout):
-            raise ExecutorUnavailable("the query worker did not start")
-        try:
-            status, _ = worker.conn.recv()
-        except (EOFError, OSError) as error:
-            raise ExecutorUnavailable("the query worker failed to start") from error
-        if status != "ready":
-            raise ExecutorUnavailable("the query worker failed to start")
-        worker.ready = True
+    def _fork(self) -> _Worker:
+        """A new query worker; the zygote is (re)started when missing or dead."""
+        with self._zygote_lock:
+            for _ in range(2):
+                if self._closed:
+                    raise ExecutorUnavailable("the query engine is shutting down")
+                if self._zygote is None or not self._zygote.process.is_alive():
+                    if self._zygote is not None:
+                        self._stop_zygote(self._zygote)
+                    self._zygote = None
+                    self._zygote = self._start_zygote()
+                ours, theirs = socket.socketpair()
+                try:
+                    self._zygote.control.send("fork")
+                    send_handle(self._zygote.control, theirs.fileno(), self._zygote.process.pid or 0)
+                    if not self._zygote.control.poll(self.start_timeout):
+                        raise OSError("the zygote did not fork")
+                    _, pid = self._zygote.control.recv()
+                except (EOFError, OSError):
+                    ours.close()
+                    self._stop_zygote(self._zygote)
+                    self._zygote = None
+                    continue
+                finally:
+                    theirs.close()
+                return _Worker(pid, Connection(ours.detach()))
+        raise ExecutorUnavailable("the query engine could not start a worker")
+
+    # pool -----------------------------------------------------------------------------------------------
 
     def warm_up(self) -> None:
-        """Wait until every idle worker has loaded the store (so the first query is not the slow one)."""
-        workers = []
+        """Start the zygote and `size` idle workers, so the first query is not the slow one."""
+        while True:
+            with self._lock:
+                if self._workers >= self.size:
+                    return
+                self._workers += 1
+            try:
+                worker = self._fork()
+            except BaseException:
+                with self._lock:
+                    self._workers -= 1
+                raise
+            self._idle.put(worker)
+
+    def _acquire(self, wait: float) -> _Worker:
+        """An idle live worker, a new one while below max_size, or wait up to `wait` s for one to free up."""
+        deadline = time.monotonic() + wait
         while True:
             try:
-                workers.append(self._idle.get_nowait())
+                worker = self._idle.get_nowait()
             except queue.Empty:
-                break
-        try:
-            for worker in workers:
-                self._await_ready(worker)
-        finally:
-            for worker in workers:
-                self._idle.put(worker)
+                with self._lock:
+                    grow = self._workers < self.max_size
+                    if grow:
+                        self._workers += 1
+                if grow:
+                    try:
+                        return self._fork()
+                    except BaseException:
+                        with self._lock:
+                            self._workers -= 1
+                        raise
+                remaining = deadline - time.monotonic()
+                try:
+                    worker = self._idle.get(timeout=max(remaining, 0.0))
+                except queue.Empty as error:
+                    raise ExecutorUnavailable("all query workers are busy; try again shortly") from error
+            if not worker.conn.poll(0):  # an idle worker has nothing to say; readable means it is gone
+                return worker
+            self._discard(worker)
+            self.restarts += 1
+
+    def _release(self, worker: _Worker) -> None:
+        if self._closed or self._idle.qsize() >= self.size:
+            self._discard(worker)  # the pool shrinks back once the rush is over
+        else:
+            self._idle.put(worker)
+
+    def _discard(self, worker: _Worker) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(worker.pid, signal.SIGKILL)
+        worker.conn.close()
+        with self._lock:
+            self._workers -= 1
+
+    def _call(self, message: tuple[Any, ...], timeout: float) -> tuple[str, Any]:
+        """Send one message to a worker and wait at most `timeout` s for its reply."""
+        for attempt in range(2):
+            worker = self._acquire(timeout)
+            deadline = time.monotonic() + timeout
+            try:
+                worker.conn.send(message)
+                started = worker.conn.poll(timeout) and worker.conn.recv_bytes() == STARTED
+            except (EOFError, OSError):  # it died before taking the query (killed while idle): try another
+                self._discard(worker)
+                self.restarts += 1
+                if attempt == 0:
+                    continue
+                raise ExecutorUnavailable("the query worker stopped unexpectedly") from None
+            try:
+                ready = started and worker.conn.poll(max(deadline - time.monotonic(), 0.0))
+                reply: tuple[str, Any] = worker.conn.recv() if ready else ("timeout", None)
+            except (EOFError, OSError) as error:
+                self._discard(worker)
+                self.restarts += 1
+                raise ExecutorUnavailable("the query worker stopped unexpectedly") from error
+            if reply[0] == "timeout":
+                self._discard(worker)
+                self.restarts += 1
+            else:
+                self._release(worker)
+            return reply
+        raise AssertionError("unreachable")
+
+    # the two questions ----------------------------------------------------------------------------------
+
+    def check(self, text: str, max_nesting: int, timeout: float) -> Any:
+        """The guard's verdict on a query (a QueryInfo), parsed in a worker; raise Refused or QueryTimeout."""
+        status, payload = self._call(("check", text, max_nesting), timeout)
+        if status == "ok":
+            return payload
+        if status == "refused":
+            raise Refused(*payload)
+        if status == "timeout":
+            raise QueryTimeout(f"the query took longer than {timeout:g} s to parse and was stopped")
+        raise RuntimeError(payload)
 
     def run(self, request: QueryRequest, timeout: float) -> QueryOutcome:
         """Answer `request` within `timeout` seconds of work, or raise QueryTimeout."""
-        try:
-            worker = self._idle.get(timeout=timeout)
-        except queue.Empty as error:
-            raise ExecutorUnavailable("all query workers are busy; try again shortly") from error
-        replacement: _Worker | None = None
-        try:
-            self._await_ready(worker)
-            worker.conn.send(request)
-            if not worker.conn.poll(timeout):
-                replacement = self._spawn()
-                raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
-            status, payload = worker.conn.recv()
-        except (EOFError, OSError, BrokenPipeError) as error:
-            replacement = replacement or self._spawn()
-            raise ExecutorUnavailable("the query worker stopped unexpectedly") from error
-        finally:
-            if replacement is not None:
-                self._retire(worker)
-                self.restarts += 1
-                self._idle.put(replacement)
-            else:
-                self._idle.put(worker)
+        status, payload = self._call(("run", request), timeout)
         if status == "ok":
             return payload
+        if status == "timeout":
+            raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
         if status == "too-many-rows":
             raise TooManyRows(payload)
         if status == "not-representable":
@@ -193,7 +387,13 @@ class QueryExecutor:
         raise RuntimeError(payload)
 
     def close(self) -> None:
-        with self._lock:
-            workers = list(self._all)
-        for worker in workers:
-            self._retire(worker)
+        self._closed = True
+        while True:
+            try:
+                self._discard(self._idle.get_nowait())
+            except queue.Empty:
+                break
+        with self._zygote_lock:
+            if self._zygote is not None:
+                self._stop_zygote(self._zygote)
+                self._zygote = None

@@ -4,7 +4,9 @@ The guard parses every query with rdflib's SPARQL parser before the engine sees 
 public read-only endpoint must never do: updates (LOAD included) and SERVICE, which pyoxigraph would
 execute by opening an HTTP connection. FROM and FROM NAMED are allowed: the engine resolves them against
 its own named graphs only and never dereferences them. Size and nesting are bounded before any parser
-runs, because pyoxigraph crashes the process on very deep nesting and rdflib recurses.
+runs (`precheck`), because pyoxigraph crashes the process on very deep nesting and rdflib recurses. The
+parse itself can take seconds on a long flat expression, so the server runs it in a query worker under the
+time limit (executor.py); nothing here knows about processes.
 """
 
 from __future__ import annotations
@@ -13,10 +15,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-
-from pyparsing import ParseBaseException
-from rdflib.plugins.sparql.parser import expandUnicodeEscapes, parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
+from typing import Any
 
 QUERY_FORMS = {
     "SelectQuery": "SELECT",
@@ -167,7 +166,9 @@ def nesting_depth(text: str) -> int:
     return deepest
 
 
-def _walk(node: object) -> Iterable[CompValue]:
+def _walk(node: object) -> Iterable[Any]:
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     stack = [node]
     while stack:
         current = stack.pop()
@@ -187,28 +188,42 @@ def _parse_reason(error: BaseException) -> str:
 
 def check_query(text: str, max_bytes: int, max_nesting: int) -> QueryInfo:
     """Accept a read-only query or raise ProtocolError (400 malformed or refused, 403 update)."""
+    return _parse_checked(precheck(text, max_bytes, max_nesting))
+
+
+def precheck(text: str, max_bytes: int, max_nesting: int) -> str:
+    """The checks that take linear time, done before any parser runs; returns the text, escapes expanded.
+
+    The parse itself (`check_query`) can take seconds on long flat expressions, so the server runs it in a
+    query worker, under the time limit; this part is safe to run anywhere.
+    """
     if not text.strip():
         raise ProtocolError(400, "the query is empty")
     if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
         raise ProtocolError(400, f"the query is longer than {max_bytes} bytes")
-    return _check_query_cached(text, max_nesting)
-
-
-@lru_cache(maxsize=4096)
-def _check_query_cached(text: str, max_nesting: int) -> QueryInfo:
     if "\x00" in text:
         raise ProtocolError(400, "the query contains a NUL character")
+    from rdflib.plugins.sparql.parser import expandUnicodeEscapes
+
     try:
-        expanded = expandUnicodeEscapes(text)
+        expanded: str = expandUnicodeEscapes(text)
     except (ValueError, OverflowError) as error:
         raise ProtocolError(400, "the query has a \\u or \\U escape outside Unicode") from error
     if nesting_depth(expanded) > max_nesting:
         raise ProtocolError(400, f"the query nests deeper than {max_nesting} levels")
+    return expanded
+
+
+@lru_cache(maxsize=4096)
+def _parse_checked(expanded: str) -> QueryInfo:
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.parser import parseQuery
+
     try:
         with _parser_lock:
             parsed = parseQuery(expanded)
     except RecursionError as error:
-        raise ProtocolError(400, "the query nests too deeply") from error
+        raise ProtocolError(400, "the query is too long or nests too deeply for the parser") from error
     except ParseBaseException as error:
         if _is_update(expanded):
             raise ProtocolError(403, "this endpoint is read-only: SPARQL Update (including LOAD) is refused") from error
@@ -223,6 +238,8 @@ def _check_query_cached(text: str, max_nesting: int) -> QueryInfo:
 
 
 def _is_update(text: str) -> bool:
+    from rdflib.plugins.sparql.parser import parseUpdate
+
     try:
         with _parser_lock:
             parseUpdate(text)

@@ -121,6 +121,11 @@ def open_store(dataset_path: Path, location: Path | None = None) -> ox.Store:
     return store
 
 
+def open_store_read_only(location: Path) -> ox.Store:
+    """An on-disk store opened read-only: many processes can share it, none can change it."""
+    return ox.Store.read_only(str(location))
+
+
 def _dataset_arguments(request: QueryRequest) -> dict[str, object]:
     """The protocol's dataset (default-graph-uri, named-graph-uri) beats FROM; without either, the union."""
     arguments: dict[str, object] = {}

@@ -145,9 +145,15 @@ class Server:
         self.seen.update(workers)
         return workers
 
-    def query_workers(self, web_worker: int | None = None) -> list[int]:
+    def zygotes(self, web_worker: int | None = None) -> list[int]:
+        """Each web worker's one spawned child, which loads the store and forks the query workers."""
         webs = [web_worker] if web_worker else self.web_workers()
-        found = [q for w in webs for q in children(w) if "spawn_main" in cmdline(q) and alive(q)]
+        found = [z for w in webs for z in children(w) if "spawn_main" in cmdline(z) and alive(z)]
+        self.seen.update(found)
+        return found
+
+    def query_workers(self, web_worker: int | None = None) -> list[int]:
+        found = [q for z in self.zygotes(web_worker) for q in children(z) if alive(q)]
         self.seen.update(found)
         return found
 
@@ -339,7 +345,7 @@ def test_query_worker_dies_with_its_killed_web_worker_mid_query(cache: Path, htt
         assert wait_until(lambda: busy() is not None, 15), "no query worker started the slow query"
         runner = busy()
         assert runner is not None
-        web = parent(runner)
+        web = parent(parent(runner))  # query worker -> zygote -> web worker
         assert web in server.web_workers(), (runner, web)
         kill_all([web])
         try:
@@ -354,24 +360,30 @@ def test_query_worker_dies_with_its_killed_web_worker_mid_query(cache: Path, htt
         assert wait_until(lambda: count_quads(server.url) == 94, 30)
 
 
+@pytest.mark.parametrize("with_zygotes", [False, True], ids=["query workers", "query workers and zygotes"])
 @pytest.mark.parametrize("http_server", ["gunicorn", "granian"])
-def test_killed_query_workers_fail_no_query(cache: Path, http_server: str) -> None:
-    """Every query worker killed while idle: the queries after it are answered (a new worker takes them)."""
+def test_killed_query_workers_fail_no_query(cache: Path, http_server: str, with_zygotes: bool) -> None:
+    """Every query worker (and zygote) killed while idle: the queries after it are answered (new ones take
+    them)."""
     with running([*source_args(MINI, cache), "--server", http_server], {"AIFKG_QUERY_TIMEOUT": "5"}) as server:
         victims = server.query_workers()
         assert len(victims) == 4, victims  # 2 web workers x 2 query workers
+        if with_zygotes:
+            victims += server.zygotes()
         kill_all(victims)
         assert wait_until(lambda: not any(alive(v) for v in victims), 10)
         tag = uuid.uuid4().hex[:8]
         answers = [ask(server.url, f"ASK {{ ?s ?p '{tag}-{i}' }}") for i in range(12)]
         failed = [(i, status, body[:80]) for i, (status, body) in enumerate(answers) if status != 200]
         assert not failed, f"{len(failed)} of 12 queries after the kill failed: {failed}"
-        assert len(server.query_workers()) == 4
+        # dead workers are replaced when a request finds them, so a web worker that got no query yet may hold
+        # none; none is leaked either
+        assert 1 <= len(server.query_workers()) <= 4, server.query_workers()
 
 
 @pytest.mark.parametrize("http_server", ["gunicorn", "granian"])
 def test_query_worker_death_during_warm_up_keeps_the_server_up(cache: Path, http_server: str) -> None:
-    """A replacement web worker whose query worker dies while loading the store (OOM killer, say):
+    """A replacement web worker whose zygote dies while loading the store (OOM killer, say):
     the server must retry, not shut down."""
     with running([*source_args(MINI, cache), "--server", http_server], {"AIFKG_QUERY_TIMEOUT": "5"}) as server:
         victim = server.web_workers()[0]
@@ -380,7 +392,7 @@ def test_query_worker_death_during_warm_up_keeps_the_server_up(cache: Path, http
 
         def replacement_loading() -> bool:
             new = [w for w in server.web_workers() if w != victim and w not in server_webs_before]
-            loading[:] = [q for w in new for q in server.query_workers(w)]
+            loading[:] = [z for w in new for z in server.zygotes(w)]
             return bool(loading)
 
         server_webs_before = [w for w in server.web_workers() if w != victim]

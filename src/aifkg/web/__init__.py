@@ -74,7 +74,11 @@ def create_app(
     settings = settings or settings_from_env()
     build = build or run_build(settings)
     if executor is None:
-        executor = QueryExecutor(build.dataset_path, size=settings.executors)
+        # One query worker per request thread at most: a request never waits for a worker (slow queries
+        # share the CPU with cheap ones instead of queueing them); `executors` stay ready when idle.
+        executor = QueryExecutor(
+            build.dataset_path, size=settings.executors, max_size=max(settings.threads, settings.executors)
+        )
         executor.warm_up()
     app = Flask(__name__)
     app.config.update(

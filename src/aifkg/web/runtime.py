@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -11,7 +12,8 @@ from flask import current_app
 
 from aifkg.build import Build
 from aifkg.config import Settings
-from aifkg.executor import QueryExecutor
+from aifkg.executor import ExecutorUnavailable, QueryExecutor, QueryTimeout, Refused
+from aifkg.sparql import ProtocolError, QueryInfo, precheck
 from aifkg.store import QueryOutcome, QueryRequest
 
 
@@ -55,6 +57,28 @@ class ResultCache:
                 self._entries.popitem(last=False)
 
 
+class Verdicts:
+    """The guard's verdicts (a QueryInfo or the refusal) on recent query texts, so repeats skip the parse."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._entries: OrderedDict[str, QueryInfo | ProtocolError] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, text: str) -> QueryInfo | ProtocolError | None:
+        with self._lock:
+            verdict = self._entries.get(text)
+            if verdict is not None:
+                self._entries.move_to_end(text)
+            return verdict
+
+    def put(self, text: str, verdict: QueryInfo | ProtocolError) -> None:
+        with self._lock:
+            self._entries[text] = verdict
+            while len(self._entries) > self.capacity:
+                self._entries.popitem(last=False)
+
+
 @dataclass
 class Runtime:
     """Everything a request handler needs; kept in app.extensions["aifkg"]."""
@@ -64,14 +88,47 @@ class Runtime:
     executor: QueryExecutor
     cache: ResultCache
     prefixes: dict[str, str] = field(default_factory=dict)
+    verdicts: Verdicts = field(default_factory=lambda: Verdicts(4096))
 
     def etag_for(self, key: tuple[object, ...]) -> str:
         """Same key and build, same tag: every worker process agrees without sharing state."""
         digest = hashlib.sha256(repr((self.build.key, key)).encode()).hexdigest()[:20]
         return f'"{digest}"'
 
-    def run(self, request: QueryRequest) -> QueryOutcome:
-        return self.executor.run(request, self.settings.query_timeout)
+    def check(self, text: str, started: float) -> QueryInfo:
+        """The guard's verdict: cheap checks here, the parse in a query worker under the time limit (a long
+        flat expression can keep rdflib's parser busy for seconds); verdicts are remembered per text."""
+        known = self.verdicts.get(text)
+        if known is None:
+            try:
+                expanded = precheck(text, self.settings.max_query_bytes, self.settings.max_nesting)
+                known = self.executor.check(expanded, self.settings.max_nesting, self._remaining(started))
+            except Refused as error:
+                known = ProtocolError(error.status, error.message)
+            except ProtocolError as error:
+                known = error
+            except QueryTimeout as error:
+                limit = self.settings.query_timeout
+                raise ProtocolError(503, f"the query took longer than {limit:g} s to parse and was stopped") from error
+            except ExecutorUnavailable as error:
+                raise ProtocolError(503, str(error)) from error
+            self.verdicts.put(text, known)
+        if isinstance(known, ProtocolError):
+            raise ProtocolError(known.status, known.message)
+        return known
+
+    def _remaining(self, started: float | None) -> float:
+        if started is None:
+            return self.settings.query_timeout
+        return max(self.settings.query_timeout - (time.monotonic() - started), 0.05)
+
+    def run(self, request: QueryRequest, started: float | None = None) -> QueryOutcome:
+        """Run in a query worker, with what is left of the time limit that started with the request."""
+        try:
+            return self.executor.run(request, self._remaining(started))
+        except QueryTimeout as error:  # name the configured limit, not what was left of it
+            limit = self.settings.query_timeout
+            raise QueryTimeout(f"the query ran longer than {limit:g} s and was stopped") from error
 
 
 def runtime() -> Runtime:

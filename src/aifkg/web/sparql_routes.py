@@ -6,12 +6,14 @@ Parameters are read from the query string and, for form posts, the body; a repea
 
 from __future__ import annotations
 
+import time
+
 from flask import Blueprint, Response, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from aifkg.export import describe_service
-from aifkg.sparql import ProtocolError, QueryInfo, ResultFormat, check_query, form_kind, format_by_parameter
+from aifkg.sparql import ProtocolError, QueryInfo, ResultFormat, form_kind, format_by_parameter
 from aifkg.web.answers import answer, send_answer
 from aifkg.web.negotiation import choose_format, graph_response, wants_html
 from aifkg.web.pages import query_page
@@ -117,7 +119,7 @@ def _pick_format(info: QueryInfo, format_parameter: str | None) -> ResultFormat:
 def sparql() -> Response:
     if request.method == "OPTIONS":
         return Response(status=204)
-    settings = runtime().settings
+    started = time.monotonic()
     query, default_graphs, named_graphs, format_parameter = _read_request()
     if query is None:
         if request.method == "POST":
@@ -128,7 +130,7 @@ def sparql() -> Response:
     for iri in default_graphs + named_graphs:
         if not iri.strip() or any(char in iri for char in '<>" {}|\\^`\n'):
             raise ProtocolError(400, "default-graph-uri and named-graph-uri must be IRIs")
-    info = check_query(query, settings.max_query_bytes, settings.max_nesting)
+    info = runtime().check(query, started)
     result_format = _pick_format(info, format_parameter)
     result = answer(
         info.text,
@@ -136,5 +138,6 @@ def sparql() -> Response:
         default_graphs=default_graphs,
         named_graphs=named_graphs,
         has_dataset_clause=info.has_dataset_clause,
+        started=started,
     )
     return send_answer(result)
