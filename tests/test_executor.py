@@ -6,12 +6,13 @@ import os
 import signal
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
 from aifkg.build import Build
 from aifkg.executor import QueryExecutor, QueryTimeout, Refused
-from aifkg.store import QueryFailed, QueryRequest, TooManyRows
+from aifkg.store import QueryFailed, QueryRequest, TooManyRows, execute, open_store, prepare_disk_store
 
 SLOW = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o . ?p ?q ?r }"
 
@@ -104,3 +105,16 @@ def test_dead_idle_workers_and_a_dead_zygote_fail_no_query(executor: QueryExecut
     zygote.process.join(5)
     assert b"true" in executor.run(QueryRequest("ASK { ?s ?p ?o }", "json", 10), timeout=30).body
     assert executor.zygote_starts == 2
+
+
+def test_workers_share_an_on_disk_store(build: Build, tmp_path: Path) -> None:
+    """With a store location each forked worker opens the RocksDB store read-only: same answers."""
+    location = prepare_disk_store(build.dataset_path, tmp_path / "store")
+    pool = QueryExecutor(build.dataset_path, size=2, max_size=3, location=location)
+    pool.warm_up()
+    try:
+        request = QueryRequest("SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }", "csv", 10)
+        answers = [pool.run(request, timeout=10).body for _ in range(3)]
+        assert answers == [execute(open_store(build.dataset_path), request).body] * 3
+    finally:
+        pool.close()

@@ -9,7 +9,16 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from aifkg.store import QueryFailed, QueryRequest, TooManyRows, execute, open_store
+from aifkg.store import (
+    READY_MARKER,
+    QueryFailed,
+    QueryRequest,
+    TooManyRows,
+    execute,
+    open_store,
+    open_store_read_only,
+    prepare_disk_store,
+)
 
 G1, G2 = "https://example.org/g1", "https://example.org/g2"
 
@@ -66,3 +75,33 @@ def test_literals_survive_conversion(store: ox.Store) -> None:
 def test_engine_errors_become_query_failed(store: ox.Store) -> None:
     with pytest.raises(QueryFailed):
         execute(store, QueryRequest("SELECT * { ?s ?p ?o } GROUP BY ?s", "json", 5))
+
+
+def test_disk_store_is_loaded_once_and_answers_like_memory(tmp_path: Path) -> None:
+    """prepare_disk_store loads a build's N-Quads into RocksDB once; workers open it read-only."""
+    dataset = tmp_path / "d.nq"
+    dataset.write_text(
+        "".join(f'<https://example.org/s{i}> <https://example.org/p> "v{i}" <{G1}> .\n' for i in range(25))
+    )
+    folder = prepare_disk_store(dataset, tmp_path / "stores" / "build-1")
+    assert (folder / READY_MARKER).read_text().strip() == "25"
+    assert not (tmp_path / "stores" / "build-1.partial").exists()
+    stamp = (folder / READY_MARKER).stat().st_mtime_ns
+    assert prepare_disk_store(dataset, folder) == folder  # found ready: not loaded again
+    assert (folder / READY_MARKER).stat().st_mtime_ns == stamp
+    request = QueryRequest("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", "csv", 10)
+    on_disk = execute(open_store_read_only(folder), request).body
+    assert on_disk == execute(open_store(dataset), request).body == b"n\r\n25\r\n"
+
+
+def test_a_half_loaded_disk_store_is_loaded_again(tmp_path: Path) -> None:
+    """A crash mid-load leaves a .partial folder (or a folder without the marker): never opened as is."""
+    dataset = tmp_path / "d.nq"
+    dataset.write_text(f'<https://example.org/s> <https://example.org/p> "v" <{G1}> .\n')
+    folder = tmp_path / "stores" / "build-2"
+    (tmp_path / "stores" / "build-2.partial").mkdir(parents=True)
+    folder.mkdir()
+    (folder / "garbage").write_text("not a database")
+    prepare_disk_store(dataset, folder)
+    assert not (folder / "garbage").exists()
+    assert len(open_store_read_only(folder)) == 1

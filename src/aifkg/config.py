@@ -38,6 +38,8 @@ class Settings:
     web_workers: int = 2
     http_server: str = "granian"  # or "gunicorn" (sync workers)
     result_cache_entries: int = 2048
+    sparql_endpoint: str = ""  # another endpoint holding the same dumps: queries go there (remote.py)
+    store_location: Path | None = None  # an on-disk store (pyoxigraph/RocksDB) instead of one in memory
     host: str = "127.0.0.1"
     port: int = 8000
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -85,7 +87,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None, **overrides: Any
         if raw not in (None, ""):
             values[item.name] = _coerce(raw, getattr(base, item.name))
     values.update({k: v for k, v in overrides.items() if v is not None})
-    for key in ("ontology_dir", "shapes_dir", "data_dir", "queries_dir", "cache_dir"):
-        if key in values:
+    for key in ("ontology_dir", "shapes_dir", "data_dir", "queries_dir", "cache_dir", "store_location"):
+        if values.get(key) is not None:
             values[key] = Path(values[key]).expanduser().resolve()
     return replace(base, **values)

@@ -14,6 +14,7 @@ zygote's memory copy-on-write, so:
 - a worker found dead before it was given a query is replaced and the query retried (it never started).
 If the zygote itself dies it is spawned again. Every process dies with its parent (PR_SET_PDEATHSIG): web
 worker -> zygote -> query workers, so no query outlives the web worker that asked for it.
+Without a dataset the workers only parse (the queries run on another endpoint, remote.py).
 With an on-disk store the zygote does not open it (RocksDB runs threads, and threads do not survive a fork);
 each query worker opens it read-only after the fork instead.
 """
@@ -131,9 +132,12 @@ def _zygote_main(control: Connection, dataset_path: str, location: str | None) -
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps finished workers
     import aifkg.sparql  # noqa: F401  the guard's parser, imported once and shared by every fork
 
-    if location:
-        path = Path(location)
-        open_store_read_only(path)  # fail here, visibly, rather than in every worker
+    if not dataset_path and not location:  # parse-only: the queries themselves run elsewhere (remote.py)
+
+        def opener() -> Any:
+            return None
+    elif location:
+        path = Path(location)  # not opened here: RocksDB starts threads, which a fork would not copy
 
         def opener() -> Any:
             return open_store_read_only(path)
@@ -183,7 +187,7 @@ class QueryExecutor:
 
     def __init__(
         self,
-        dataset_path: Path,
+        dataset_path: Path | None,
         size: int = 1,
         location: Path | None = None,
         start_timeout: float = 120.0,
@@ -212,7 +216,7 @@ class QueryExecutor:
         parent_end, child_end = self._context.Pipe()
         process = self._context.Process(
             target=_zygote_main,
-            args=(child_end, str(self.dataset_path), str(self.location) if self.location else None),
+            args=(child_end, str(self.dataset_path or ""), str(self.location) if self.location else None),
             daemon=True,
             name="aifkg-query-zygote",
         )

@@ -55,7 +55,8 @@ def export_settings(settings: Settings) -> None:
     for item in fields(Settings):
         if item.name == "extra":
             continue
-        os.environ[f"AIFKG_{item.name.upper()}"] = str(getattr(settings, item.name))
+        value = getattr(settings, item.name)
+        os.environ[f"AIFKG_{item.name.upper()}"] = "" if value is None else str(value)
 
 
 def run_granian(settings: Settings) -> None:

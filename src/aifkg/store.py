@@ -8,6 +8,8 @@ pyoxigraph's own parsers and writers.
 
 from __future__ import annotations
 
+import fcntl
+import shutil
 import xml.parsers.expat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,16 +111,39 @@ class _LineLimitedBuffer:
         return b"".join(self.parts)
 
 
-def open_store(dataset_path: Path, location: Path | None = None) -> ox.Store:
-    """An in-memory store loaded from the build's N-Quads, or an on-disk one at `location`."""
-    if location is not None:
-        store = ox.Store(str(location))
-        if len(store) == 0:
-            store.bulk_load(path=str(dataset_path), format=ox.RdfFormat.N_QUADS)
-        return store
+def open_store(dataset_path: Path) -> ox.Store:
+    """An in-memory store loaded from the build's N-Quads."""
     store = ox.Store()
     store.bulk_load(path=str(dataset_path), format=ox.RdfFormat.N_QUADS)
     return store
+
+
+READY_MARKER = "aifkg-store-ready"
+
+
+def prepare_disk_store(dataset_path: Path, folder: Path) -> Path:
+    """The on-disk store of one build at `folder`, loaded once: the first process to get here loads it (under
+    a file lock) into a sibling folder and renames it into place, so a half-loaded store is never opened;
+    the others wait for it. Query workers then open it read-only and share the operating system's cache
+    instead of each holding the graph in memory."""
+    if (folder / READY_MARKER).exists():
+        return folder
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with (folder.parent / f".{folder.name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (folder / READY_MARKER).exists():
+            return folder
+        partial = folder.with_name(folder.name + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
+        store = ox.Store(str(partial))
+        store.bulk_load(path=str(dataset_path), format=ox.RdfFormat.N_QUADS)
+        store.flush()
+        quads = len(store)
+        del store  # closes the database before it moves
+        (partial / READY_MARKER).write_text(f"{quads}\n", encoding="utf-8")
+        partial.rename(folder)
+    return folder
 
 
 def open_store_read_only(location: Path) -> ox.Store:
@@ -142,6 +167,18 @@ def execute(store: ox.Store, request: QueryRequest) -> QueryOutcome:
     """Run one query and serialise its answer; raise QueryFailed or TooManyRows."""
     try:
         results = store.query(request.query, **_dataset_arguments(request))  # type: ignore[arg-type]
+        return serialise(results, request)
+    except (TooManyRows, NotRepresentable):
+        raise
+    except (OSError, SyntaxError, ValueError, RuntimeError) as error:
+        raise _failure(error) from error
+
+
+def serialise(results: ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples, request: QueryRequest) -> QueryOutcome:
+    """Write an answer in the requested format, stopping at the row limit (counted in TSV or N-Triples
+    lines, which hold one row or triple each) before the conversion: the same path for any source of
+    results, our store or another endpoint's answer parsed back."""
+    try:
         if isinstance(results, ox.QueryBoolean):
             body = results.serialize(format=RESULT_FORMATS[request.result_format]) or b""
             return _checked(QueryOutcome(body=body, result_format=request.result_format, rows=1))
@@ -155,19 +192,28 @@ def execute(store: ox.Store, request: QueryRequest) -> QueryOutcome:
             body = parsed.serialize(format=RESULT_FORMATS[request.result_format]) or b""
             return _checked(QueryOutcome(body, request.result_format, rows))
         results.serialize(sink, format=ox.RdfFormat.N_TRIPLES)  # type: ignore[arg-type]
-        if request.result_format == "ntriples":
-            return _checked(QueryOutcome(sink.getvalue(), "ntriples", sink.lines))
-        triples = ox.parse(sink.getvalue(), format=ox.RdfFormat.N_TRIPLES)
-        body = ox.serialize(triples, format=GRAPH_FORMATS[request.result_format], prefixes=request.prefixes) or b""
-        return _checked(QueryOutcome(body, request.result_format, sink.lines))
+        return graph_outcome(sink.getvalue(), sink.lines, request)
     except (TooManyRows, NotRepresentable):
         raise
-    except OSError as error:
-        if isinstance(error.__context__, TooManyRows) or isinstance(error.__cause__, TooManyRows):
-            raise TooManyRows from error
-        raise QueryFailed(_one_line(error)) from error
-    except (SyntaxError, ValueError, RuntimeError) as error:
-        raise QueryFailed(_one_line(error)) from error
+    except (OSError, SyntaxError, ValueError, RuntimeError) as error:
+        raise _failure(error) from error
+
+
+def graph_outcome(ntriples: bytes, triples: int, request: QueryRequest) -> QueryOutcome:
+    """A graph answer, given as N-Triples already within the row limit, in the requested format."""
+    if request.result_format == "ntriples":
+        return _checked(QueryOutcome(ntriples, "ntriples", triples))
+    parsed = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    body = ox.serialize(parsed, format=GRAPH_FORMATS[request.result_format], prefixes=request.prefixes) or b""
+    return _checked(QueryOutcome(body, request.result_format, triples))
+
+
+def _failure(error: BaseException) -> Exception:
+    """TooManyRows when the line limit stopped a serialiser (pyoxigraph wraps it in an OSError), else
+    QueryFailed with the engine's first line."""
+    if isinstance(error.__context__, TooManyRows) or isinstance(error.__cause__, TooManyRows):
+        return TooManyRows()
+    return QueryFailed(_one_line(error))
 
 
 def _one_line(error: BaseException) -> str:

@@ -14,7 +14,9 @@ from werkzeug.exceptions import HTTPException
 from aifkg.build import Build, run_build
 from aifkg.config import Settings, settings_from_env
 from aifkg.executor import QueryExecutor
+from aifkg.remote import RemoteExecutor
 from aifkg.sparql import ProtocolError
+from aifkg.store import prepare_disk_store
 from aifkg.web import linked_data, pages, site, sparql_routes
 from aifkg.web.i18n import ui_text
 from aifkg.web.response_cache import ResponseCache
@@ -64,21 +66,34 @@ def _add_headers(response: Response) -> Response:
     return response
 
 
+def make_executor(settings: Settings, build: Build) -> QueryExecutor | RemoteExecutor:
+    """Where queries run: worker processes over this build's store (in memory, or on disk when
+    `store_location` is set), or another endpoint when `sparql_endpoint` is set.
+
+    One query worker per request thread at most: a request never waits for a worker (slow queries share the
+    CPU with cheap ones instead of queueing them); `executors` of them stay ready when idle.
+    """
+    most = max(settings.threads, settings.executors)
+    if settings.sparql_endpoint:
+        parser = QueryExecutor(None, size=1, max_size=most)
+        return RemoteExecutor(settings.sparql_endpoint, parser)
+    location = None
+    if settings.store_location is not None:
+        location = prepare_disk_store(build.dataset_path, settings.store_location / build.key)
+    return QueryExecutor(build.dataset_path, size=settings.executors, max_size=most, location=location)
+
+
 def create_app(
     settings: Settings | None = None,
     build: Build | None = None,
-    executor: QueryExecutor | None = None,
+    executor: QueryExecutor | RemoteExecutor | None = None,
     config: dict[str, Any] | None = None,
 ) -> Flask:
     """Build (or reuse) the dataset, start query workers, and wire the blueprints."""
     settings = settings or settings_from_env()
     build = build or run_build(settings)
     if executor is None:
-        # One query worker per request thread at most: a request never waits for a worker (slow queries
-        # share the CPU with cheap ones instead of queueing them); `executors` stay ready when idle.
-        executor = QueryExecutor(
-            build.dataset_path, size=settings.executors, max_size=max(settings.threads, settings.executors)
-        )
+        executor = make_executor(settings, build)
         executor.warm_up()
     app = Flask(__name__)
     app.config.update(

@@ -13,6 +13,7 @@ from flask import current_app
 from aifkg.build import Build
 from aifkg.config import Settings
 from aifkg.executor import ExecutorUnavailable, QueryExecutor, QueryTimeout, Refused
+from aifkg.remote import RemoteExecutor
 from aifkg.sparql import ProtocolError, QueryInfo, precheck
 from aifkg.store import QueryOutcome, QueryRequest
 
@@ -85,7 +86,7 @@ class Runtime:
 
     settings: Settings
     build: Build
-    executor: QueryExecutor
+    executor: QueryExecutor | RemoteExecutor
     cache: ResultCache
     prefixes: dict[str, str] = field(default_factory=dict)
     verdicts: Verdicts = field(default_factory=lambda: Verdicts(4096))
