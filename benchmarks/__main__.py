@@ -126,9 +126,14 @@ def scale_row(row: dict[str, Any]) -> list[object]:
         cell("validate"),
         cell("validate", "peak_mb"),
         cell("warm-load"),
+        cell("executor-start"),
         cell("queries", "p50_ms"),
         cell("queries", "p99_ms"),
-        cell("queries", "peak_mb"),
+        cell("served", "p50_ms"),
+        cell("served", "children_peak_mb"),
+        cell("disk-prepare"),
+        cell("disk-open"),
+        cell("disk-queries", "p50_ms"),
     ]
 
 
@@ -192,10 +197,15 @@ def main() -> None:
                         "reason s",
                         "validate s",
                         "cold peak MB",
-                        "warm load s",
+                        "load s",
+                        "workers ready s",
                         "query p50 ms",
                         "query p99 ms",
-                        "warm peak MB",
+                        "via workers p50 ms",
+                        "workers peak MB",
+                        "disk load s",
+                        "disk open s",
+                        "disk p50 ms",
                     ],
                     flat,
                 )

@@ -11,7 +11,8 @@ zygote's memory copy-on-write, so:
   worker while the others run slow queries; the kernel shares the CPU between them, so a cheap query still
   finishes quickly during a storm of slow ones) and shrinks back to `size` idle workers;
 - a killed worker is replaced in milliseconds, not by reloading the store;
-- a worker found dead before it was given a query is replaced and the query retried (it never started).
+- a worker found dead before it was given a query is replaced and the query retried (it never started);
+- a query still running after 0.1 s is lowered in priority (nice 10), so short queries overtake long ones.
 If the zygote itself dies it is spawned again. Every process dies with its parent (PR_SET_PDEATHSIG): web
 worker -> zygote -> query workers, so no query outlives the web worker that asked for it.
 Without a dataset the workers only parse (the queries run on another endpoint, remote.py).
@@ -51,9 +52,16 @@ from aifkg.store import (
 )
 
 PR_SET_PDEATHSIG = 1
+WARM_UP_QUERY = (
+    "PREFIX ex: <http://example.org/> SELECT DISTINCT ?s (COUNT(?o) AS ?n) FROM NAMED <http://example.org/g> "
+    'WHERE { ?s ex:p/ex:q* ?o OPTIONAL { GRAPH ?g { ?o ?p "x"@en } } FILTER(REGEX(STR(?o), "a") && ?o != 1) '
+    "MINUS { ?s a ex:C } } GROUP BY ?s HAVING (COUNT(?o) > 1) ORDER BY DESC(?n) LIMIT 10"
+)
 _SPAWNER = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="aifkg-spawner")
 ZYGOTE_ATTEMPTS = 3
 STARTED = b"started"
+DEMOTE_AFTER = 0.1  # seconds a query runs at normal priority; typical queries here take a few milliseconds
+DEMOTED_NICE = 10  # the kernel then gives a normal-priority process about nine times its CPU share
 
 
 class QueryTimeout(Exception):
@@ -130,7 +138,11 @@ def _zygote_main(control: Connection, dataset_path: str, location: str | None) -
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps finished workers
-    import aifkg.sparql  # noqa: F401  the guard's parser, imported once and shared by every fork
+    from aifkg.sparql import check_query
+
+    # pyparsing prepares its grammar on the first parse (a third of a second here): do it once, before any
+    # fork, or every new worker pays it on its first query
+    check_query(WARM_UP_QUERY, len(WARM_UP_QUERY), 64)
 
     if not dataset_path and not location:  # parse-only: the queries themselves run elsewhere (remote.py)
 
@@ -180,6 +192,7 @@ class _Zygote:
 class _Worker:
     pid: int
     conn: Connection
+    demoted: bool = False
 
 
 class QueryExecutor:
@@ -333,6 +346,17 @@ class QueryExecutor:
         with self._lock:
             self._workers -= 1
 
+    def _wait(self, worker: _Worker, deadline: float) -> bool:
+        """Wait for the reply until the deadline; a query still running after DEMOTE_AFTER seconds is
+        niced, so that the kernel gives the CPU to short queries first (a multi-level feedback queue
+        built from the scheduler: slow queries still get every idle cycle, and their time limit)."""
+        if worker.conn.poll(min(DEMOTE_AFTER, max(deadline - time.monotonic(), 0.0))):
+            return True
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, worker.pid, DEMOTED_NICE)
+            worker.demoted = True
+        return worker.conn.poll(max(deadline - time.monotonic(), 0.0))
+
     def _call(self, message: tuple[Any, ...], timeout: float) -> tuple[str, Any]:
         """Send one message to a worker and wait at most `timeout` s for its reply."""
         for attempt in range(2):
@@ -348,7 +372,7 @@ class QueryExecutor:
                     continue
                 raise ExecutorUnavailable("the query worker stopped unexpectedly") from None
             try:
-                ready = started and worker.conn.poll(max(deadline - time.monotonic(), 0.0))
+                ready = started and self._wait(worker, deadline)
                 reply: tuple[str, Any] = worker.conn.recv() if ready else ("timeout", None)
             except (EOFError, OSError) as error:
                 self._discard(worker)
@@ -357,6 +381,8 @@ class QueryExecutor:
             if reply[0] == "timeout":
                 self._discard(worker)
                 self.restarts += 1
+            elif worker.demoted:
+                self._discard(worker)  # only root could raise its priority again: a fresh fork is cheaper
             else:
                 self._release(worker)
             return reply

@@ -1,4 +1,4 @@
-"""The production HTTP server: gunicorn (sync workers) or granian, each worker owning its query workers.
+"""The production HTTP server: gunicorn (threaded workers) or granian, each worker owning its query workers.
 
 The build is made (or found in the cache) before any worker starts, so workers only load the finished
 dataset. Both servers respawn a worker that dies. Which one is faster here is measured by `make bench`.
@@ -28,7 +28,11 @@ class GunicornServer(BaseApplication):
         options: dict[str, Any] = {
             "bind": f"{self.settings.host}:{self.settings.port}",
             "workers": self.settings.web_workers,
-            "worker_class": "sync",
+            # threads, not sync: a sync worker serves one request at a time, so thirty slow queries or a
+            # few clients sending their body slowly held every worker (measured: requests queued past the
+            # time limit); gthread reads requests and runs queries on `threads` threads per worker
+            "worker_class": "gthread",
+            "threads": self.settings.threads,
             "timeout": int(self.settings.query_timeout) + 30,
             "graceful_timeout": 5,
             "keepalive": 5,
