@@ -118,3 +118,36 @@ def test_workers_share_an_on_disk_store(build: Build, tmp_path: Path) -> None:
         assert answers == [execute(open_store(build.dataset_path), request).body] * 3
     finally:
         pool.close()
+
+
+def test_a_query_using_the_cpu_is_lowered_in_priority(build: Build) -> None:
+    """After 50 ms of CPU a query's worker runs at nice 10, so short queries get the CPU first; a demoted
+    worker is not reused (its priority cannot be raised again without privileges)."""
+    pool = QueryExecutor(build.dataset_path, size=1, max_size=2)
+    pool.warm_up()
+    try:
+        assert pool._zygote is not None
+        zygote = pool._zygote.process.pid
+        stopped: list[QueryTimeout] = []
+
+        def slow() -> None:
+            try:
+                pool.run(QueryRequest(SLOW, "json", 10), timeout=1.5)
+            except QueryTimeout as error:
+                stopped.append(error)
+
+        thread = threading.Thread(target=slow)
+        thread.start()
+        time.sleep(0.8)
+        workers = [
+            int(pid) for path in Path(f"/proc/{zygote}/task").glob("*/children") for pid in path.read_text().split()
+        ]
+        priorities = {pid: os.getpriority(os.PRIO_PROCESS, pid) for pid in workers}
+        thread.join()
+        assert len(stopped) == 1
+        assert sorted(priorities.values()) == [10], priorities  # the one busy worker, demoted
+        assert b"true" in pool.run(QueryRequest("ASK { ?s ?p ?o }", "json", 10), timeout=5).body
+        fresh = pool._idle.queue[0].pid
+        assert fresh not in priorities and os.getpriority(os.PRIO_PROCESS, fresh) == 0
+    finally:
+        pool.close()

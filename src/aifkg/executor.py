@@ -12,7 +12,7 @@ zygote's memory copy-on-write, so:
   finishes quickly during a storm of slow ones) and shrinks back to `size` idle workers;
 - a killed worker is replaced in milliseconds, not by reloading the store;
 - a worker found dead before it was given a query is replaced and the query retried (it never started);
-- a query still running after 0.1 s is lowered in priority (nice 10), so short queries overtake long ones.
+- a query that has used 50 ms of CPU is lowered in priority (nice 10), so short queries overtake long ones.
 If the zygote itself dies it is spawned again. Every process dies with its parent (PR_SET_PDEATHSIG): web
 worker -> zygote -> query workers, so no query outlives the web worker that asked for it.
 Without a dataset the workers only parse (the queries run on another endpoint, remote.py).
@@ -60,7 +60,9 @@ WARM_UP_QUERY = (
 _SPAWNER = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="aifkg-spawner")
 ZYGOTE_ATTEMPTS = 3
 STARTED = b"started"
-DEMOTE_AFTER = 0.1  # seconds a query runs at normal priority; typical queries here take a few milliseconds
+DEMOTE_AFTER = 0.05  # CPU seconds a query runs at normal priority; typical queries here take a few ms
+DEMOTE_CHECK = 0.1  # how often a running query's CPU time is looked at
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 DEMOTED_NICE = 10  # the kernel then gives a normal-priority process about nine times its CPU share
 
 
@@ -92,6 +94,16 @@ def _die_with_parent() -> None:
         return
     if os.getppid() != parent or parent == 1:  # the parent died before prctl took effect
         os._exit(0)
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process, from /proc (None where there is no /proc)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rsplit(b")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
 # --- inside the processes ----------------------------------------------------------------------------------
@@ -193,6 +205,7 @@ class _Worker:
     pid: int
     conn: Connection
     demoted: bool = False
+    cpu_at_start: float | None = None
 
 
 class QueryExecutor:
@@ -347,14 +360,21 @@ class QueryExecutor:
             self._workers -= 1
 
     def _wait(self, worker: _Worker, deadline: float) -> bool:
-        """Wait for the reply until the deadline; a query still running after DEMOTE_AFTER seconds is
-        niced, so that the kernel gives the CPU to short queries first (a multi-level feedback queue
-        built from the scheduler: slow queries still get every idle cycle, and their time limit)."""
-        if worker.conn.poll(min(DEMOTE_AFTER, max(deadline - time.monotonic(), 0.0))):
-            return True
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, worker.pid, DEMOTED_NICE)
-            worker.demoted = True
+        """Wait for the reply until the deadline. A query that has used DEMOTE_AFTER seconds of CPU (looked
+        at every DEMOTE_CHECK seconds) is niced, so the kernel gives the CPU to short queries first: a
+        multi-level feedback queue made of the scheduler, in which slow queries still get every idle cycle
+        and their full time limit. CPU time, not wall time: under load every query takes longer, and only
+        the expensive ones should yield."""
+        while not worker.demoted:
+            if worker.conn.poll(min(DEMOTE_CHECK, max(deadline - time.monotonic(), 0.0))):
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            spent = cpu_seconds(worker.pid)
+            if spent is None or worker.cpu_at_start is None or spent - worker.cpu_at_start >= DEMOTE_AFTER:
+                with contextlib.suppress(OSError):
+                    os.setpriority(os.PRIO_PROCESS, worker.pid, DEMOTED_NICE)
+                worker.demoted = True
         return worker.conn.poll(max(deadline - time.monotonic(), 0.0))
 
     def _call(self, message: tuple[Any, ...], timeout: float) -> tuple[str, Any]:
@@ -363,6 +383,7 @@ class QueryExecutor:
             worker = self._acquire(timeout)
             deadline = time.monotonic() + timeout
             try:
+                worker.cpu_at_start = cpu_seconds(worker.pid)
                 worker.conn.send(message)
                 started = worker.conn.poll(timeout) and worker.conn.recv_bytes() == STARTED
             except (EOFError, OSError):  # it died before taking the query (killed while idle): try another
