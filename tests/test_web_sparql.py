@@ -177,3 +177,18 @@ def test_etag_and_304(client: FlaskClient) -> None:
     again = client.get("/sparql?" + urlencode({"query": FACTORIES}), headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.data == b""
     assert "max-age" in first.headers["Cache-Control"]
+
+
+def test_guard_verdicts_are_bounded_in_characters() -> None:
+    """Distinct 32 KB queries cannot grow the verdict memory without bound."""
+    from aifkg.sparql import QueryInfo
+    from aifkg.web.runtime import Verdicts
+
+    verdicts = Verdicts(capacity=1000, max_chars=100_000)
+    for i in range(50):
+        text = f"ASK {{}} # {i} " + "x" * 10_000
+        verdicts.put(text, QueryInfo(text=text, form="ASK", has_dataset_clause=False))
+    assert verdicts.chars <= 100_000
+    assert len(verdicts._entries) == 100_000 // 20_030
+    last = f"ASK {{}} # {49} " + "x" * 10_000
+    assert verdicts.get(last) is not None and verdicts.get("ASK {} # 0 " + "x" * 10_000) is None

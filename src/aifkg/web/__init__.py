@@ -116,7 +116,7 @@ def create_app(
         settings=settings,
         build=build,
         executor=executor,
-        cache=ResultCache(settings.result_cache_entries),
+        cache=ResultCache(settings.result_cache_entries, max_bytes=settings.result_cache_bytes),
         prefixes=prefixes,
     )
     app.register_blueprint(site.blueprint)
@@ -149,5 +149,7 @@ def create_app(
         return _plain(500, "internal error; the server logged it")
 
     if settings.result_cache_entries > 0:
-        app.wsgi_app = ResponseCache(app.wsgi_app, max_entries=settings.result_cache_entries)  # type: ignore[method-assign]
+        app.wsgi_app = ResponseCache(  # type: ignore[method-assign]
+            app.wsgi_app, max_entries=settings.result_cache_entries, max_bytes=settings.result_cache_bytes
+        )
     return app

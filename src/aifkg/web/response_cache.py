@@ -27,18 +27,27 @@ class StoredResponse:
 
 
 class ResponseCache:
-    """LRU of whole responses, bounded in entries and bytes."""
+    """LRU of whole responses, bounded in entries and in bytes (bodies, headers and keys); a response over
+    `max_body` (an eighth of `max_bytes` unless given) is passed through and not kept."""
 
     def __init__(
-        self, app: WSGIApp, max_entries: int = 4096, max_bytes: int = 256 * 1024 * 1024, max_body: int = 4 * 1024 * 1024
+        self, app: WSGIApp, max_entries: int = 4096, max_bytes: int = 64 * 2**20, max_body: int | None = None
     ) -> None:
         self.app = app
         self.max_entries = max_entries
         self.max_bytes = max_bytes
-        self.max_body = max_body
-        self._entries: OrderedDict[tuple[str, ...], StoredResponse] = OrderedDict()
+        self.max_body = max_bytes // 8 if max_body is None else max_body
+        self._entries: OrderedDict[tuple[str, ...], tuple[StoredResponse, int]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
+
+    @property
+    def entries(self) -> int:
+        return len(self._entries)
+
+    @property
+    def total_bytes(self) -> int:
+        return self._bytes
 
     @staticmethod
     def _key(environ: dict[str, Any]) -> tuple[str, ...] | None:
@@ -58,8 +67,10 @@ class ResponseCache:
         if key is None:
             return self.app(environ, start_response)
         with self._lock:
-            stored = self._entries.get(key)
-            if stored is not None:
+            entry = self._entries.get(key)
+            stored = None
+            if entry is not None:
+                stored = entry[0]
                 self._entries.move_to_end(key)
         if stored is not None:
             if stored.etag and stored.etag in environ.get("HTTP_IF_NONE_MATCH", ""):
@@ -96,14 +107,17 @@ class ResponseCache:
         status = captured.get("status", "")
         headers = captured.get("headers", [])
         cache_control = next((v for k, v in headers if k.lower() == "cache-control"), "")
-        if not status.startswith("200") or "public" not in cache_control or len(body) > self.max_body:
+        if not status.startswith("200") or "public" not in cache_control:
+            return
+        size = len(body) + sum(len(name) + len(value) for name, value in headers) + sum(len(part) for part in key)
+        if len(body) > self.max_body or size > self.max_bytes or self.max_entries <= 0:
             return
         etag = next((v for k, v in headers if k.lower() == "etag"), None)
         with self._lock:
             if key in self._entries:
                 return
-            self._entries[key] = StoredResponse(status, list(headers), body, etag)
-            self._bytes += len(body)
+            self._entries[key] = (StoredResponse(status, list(headers), body, etag), size)
+            self._bytes += size
             while self._entries and (len(self._entries) > self.max_entries or self._bytes > self.max_bytes):
-                _, evicted = self._entries.popitem(last=False)
-                self._bytes -= len(evicted.body)
+                _, (_, evicted_size) = self._entries.popitem(last=False)
+                self._bytes -= evicted_size

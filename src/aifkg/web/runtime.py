@@ -29,40 +29,72 @@ class CachedAnswer:
 
 
 class ResultCache:
-    """LRU of answers; safe because the data only changes with a new build (a new build, a new cache)."""
+    """LRU of answers; safe because the data only changes with a new build (a new build, a new cache).
 
-    def __init__(self, capacity: int) -> None:
+    Bounded in entries and in bytes (the answers' bodies, their gzipped copies and the texts of the keys,
+    as a query can be 32 KB); an answer over an eighth of the byte budget is not kept, so one big answer
+    never flushes the rest.
+    """
+
+    def __init__(self, capacity: int, max_bytes: int = 64 * 2**20) -> None:
         self.capacity = capacity
-        self._entries: OrderedDict[tuple[object, ...], CachedAnswer] = OrderedDict()
+        self.max_bytes = max_bytes
+        self.max_entry_bytes = max_bytes // 8
+        self._entries: OrderedDict[tuple[object, ...], tuple[CachedAnswer, int]] = OrderedDict()
         self._lock = threading.Lock()
+        self.total_bytes = 0
         self.hits = 0
         self.misses = 0
 
+    @property
+    def entries(self) -> int:
+        return len(self._entries)
+
     def get(self, key: tuple[object, ...]) -> CachedAnswer | None:
         with self._lock:
-            answer = self._entries.get(key)
-            if answer is None:
+            entry = self._entries.get(key)
+            if entry is None:
                 self.misses += 1
                 return None
             self._entries.move_to_end(key)
             self.hits += 1
-            return answer
+            return entry[0]
 
     def put(self, key: tuple[object, ...], answer: CachedAnswer) -> None:
-        if self.capacity <= 0:
+        size = self.size_of(key, answer)
+        if self.capacity <= 0 or size > self.max_entry_bytes:
             return
         with self._lock:
-            self._entries[key] = answer
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.capacity:
-                self._entries.popitem(last=False)
+            previous = self._entries.pop(key, None)
+            if previous is not None:
+                self.total_bytes -= previous[1]
+            self._entries[key] = (answer, size)
+            self.total_bytes += size
+            while len(self._entries) > self.capacity or self.total_bytes > self.max_bytes:
+                _, (_, evicted_size) = self._entries.popitem(last=False)
+                self.total_bytes -= evicted_size
+
+    @classmethod
+    def size_of(cls, key: object, answer: CachedAnswer | None = None) -> int:
+        """Bytes an entry holds, roughly: its bodies and the strings of its key (through nested tuples)."""
+        if answer is not None:
+            gzipped = len(answer.gzipped) if answer.gzipped is not None else 0
+            return len(answer.body) + gzipped + len(answer.content_type) + len(answer.etag) + cls.size_of(key)
+        if isinstance(key, str | bytes):
+            return len(key)
+        if isinstance(key, tuple):
+            return sum(cls.size_of(item) for item in key)
+        return 8
 
 
 class Verdicts:
-    """The guard's verdicts (a QueryInfo or the refusal) on recent query texts, so repeats skip the parse."""
+    """The guard's verdicts (a QueryInfo or the refusal) on recent query texts, so repeats skip the parse;
+    bounded in entries and in the characters of the texts it keeps (queries may be 32 KB each)."""
 
-    def __init__(self, capacity: int) -> None:
+    def __init__(self, capacity: int, max_chars: int = 8 << 20) -> None:
         self.capacity = capacity
+        self.max_chars = max_chars
+        self.chars = 0
         self._entries: OrderedDict[str, QueryInfo | ProtocolError] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -74,10 +106,21 @@ class Verdicts:
             return verdict
 
     def put(self, text: str, verdict: QueryInfo | ProtocolError) -> None:
+        if len(text) * 2 > self.max_chars:  # the text and its expanded form
+            return
         with self._lock:
+            if text in self._entries:
+                self._entries.move_to_end(text)
+                return
             self._entries[text] = verdict
-            while len(self._entries) > self.capacity:
-                self._entries.popitem(last=False)
+            self.chars += _size(text, verdict)
+            while len(self._entries) > self.capacity or self.chars > self.max_chars:
+                old_text, old_verdict = self._entries.popitem(last=False)
+                self.chars -= _size(old_text, old_verdict)
+
+
+def _size(text: str, verdict: QueryInfo | ProtocolError) -> int:
+    return len(text) + (len(verdict.text) if isinstance(verdict, QueryInfo) else len(verdict.message))
 
 
 @dataclass

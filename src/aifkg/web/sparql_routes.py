@@ -6,9 +6,10 @@ Parameters are read from the query string and, for form posts, the body; a repea
 
 from __future__ import annotations
 
+import io
 import time
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, g, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
@@ -34,27 +35,67 @@ def _single(values: list[str], name: str) -> str | None:
 
 
 def _form() -> MultiDict[str, str]:
-    """The form body; a body the HTTP server cannot read (broken chunked encoding) is the client's error."""
+    """The form body; a body the HTTP server cannot read (broken chunked encoding) is the client's error.
+
+    A chunked form (no Content-Length) is read through _body(): werkzeug would silently cut it at the
+    request limit instead of refusing it with 413.
+    """
     try:
+        if request.content_length is None and _chunked():
+            if "chunked_form" not in g:
+                body = _body()
+                parser = request.make_form_data_parser()
+                _, g.chunked_form, _ = parser.parse(io.BytesIO(body), FORM_TYPE, len(body), request.mimetype_params)
+            form: MultiDict[str, str] = g.chunked_form
+            return form
         return request.form
-    except HTTPException:
+    except (HTTPException, ProtocolError):
         raise
     except Exception as error:
         raise ProtocolError(400, "the request body could not be read") from error
+
+
+def _chunked() -> bool:
+    return "chunked" in request.headers.get("Transfer-Encoding", "").lower()
 
 
 def _body() -> bytes:
-    """The raw body, at most max_request_bytes even when it comes chunked without a Content-Length."""
+    """The raw body, at most max_request_bytes, also when it comes chunked without a Content-Length.
+
+    Both HTTP servers decode chunked bodies and set `wsgi.input_terminated`: their stream ends where the
+    body does, so it is read directly (werkzeug's wrapper would refuse a body of exactly the limit), until
+    its end or one byte past the limit; one read may return less than asked. gunicorn raises on broken
+    chunked framing (a 400 here); granian ends the stream where the framing breaks, so a body broken from
+    its first chunk reads as empty and gets a 400 that says so.
+    """
     limit = runtime().settings.max_request_bytes
+    length = request.content_length
+    if length is not None:
+        if length > limit:
+            raise ProtocolError(413, "the request is too large")
+        stream, wanted = request.stream, length
+    elif request.environ.get("wsgi.input_terminated"):
+        stream, wanted = request.environ["wsgi.input"], limit + 1
+    elif _chunked():
+        raise ProtocolError(411, "this server cannot read chunked request bodies: send a Content-Length")
+    else:
+        return b""
+    received = bytearray()
     try:
-        data = request.stream.read(limit + 1)
+        while len(received) < wanted:
+            piece = stream.read(wanted - len(received))
+            if not piece:
+                break
+            received += piece
     except HTTPException:
         raise
     except Exception as error:
         raise ProtocolError(400, "the request body could not be read") from error
-    if len(data) > limit:
+    if len(received) > limit:
         raise ProtocolError(413, "the request is too large")
-    return data
+    if not received and _chunked():
+        raise ProtocolError(400, "the chunked request body is empty or its chunk framing is broken")
+    return bytes(received)
 
 
 def _read_request() -> tuple[str | None, tuple[str, ...], tuple[str, ...], str | None]:
@@ -64,11 +105,7 @@ def _read_request() -> tuple[str | None, tuple[str, ...], tuple[str, ...], str |
         raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is refused")
     if request.method == "POST":
         mimetype = request.mimetype
-        if (
-            not mimetype
-            and not request.content_length
-            and "chunked" not in request.headers.get("Transfer-Encoding", "")
-        ):
+        if not mimetype and not request.content_length and not _chunked():
             raise ProtocolError(400, "no query given: send a 'query' parameter or a query body")
         if mimetype == UPDATE_TYPE:
             raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is refused")
