@@ -5,7 +5,8 @@ fixture graph), then runs client threads for a fixed time: cheap queries (distin
 worker, plus some repeated ones the caches answer) and about 5 % expensive ones (cartesian products,
 unbounded paths, regex over built strings, multi-megabyte results). It reports requests served, failures
 among the cheap ones, p50/p99 latency per kind, and the resident memory (VmRSS) of the server and its
-children at the start and the end. Traffic goes only to 127.0.0.1; every loop is bounded in time and count.
+children at the start, at each quarter of the run and at the end. Traffic goes only to 127.0.0.1; every
+loop is bounded in time and count.
 Nothing here asserts: the table is for the record.
 """
 
@@ -296,7 +297,7 @@ def health(port: int) -> dict[str, object]:
         return {}
 
 
-def report(samples: list[Sample], seconds: float, start: Memory, end: Memory) -> str:
+def report(samples: list[Sample], seconds: float, memories: list[tuple[str, Memory]]) -> str:
     lines = [
         f"{'kind':<10} {'requests':>9} {'200':>8} {'4xx':>6} {'503':>6} {'other':>6} {'p50 ms':>9} {'p99 ms':>9}"
         f" {'max ms':>9}"
@@ -319,7 +320,7 @@ def report(samples: list[Sample], seconds: float, start: Memory, end: Memory) ->
         f"cheap failures: {cheap_failed}"
     )
     lines.append(f"{'RSS MiB':<10} {'server':>9} {'web wkrs':>9} {'below':>9} {'total':>9} {'processes':>10}")
-    for label, taken in (("start", start), ("end", end)):
+    for label, taken in memories:
         lines.append(
             f"{label:<10} {taken.server / 1024:>9.1f} {taken.web / 1024:>9.1f} {taken.below / 1024:>9.1f} "
             f"{taken.total / 1024:>9.1f} {taken.processes:>10}"
@@ -362,6 +363,10 @@ def main(argv: list[str] | None = None) -> int:
             ]
             for client in clients:
                 client.start()
+            during: list[tuple[str, Memory]] = []
+            for quarter in (1, 2, 3):  # memory while the load runs: flat, or growing to a bound and staying
+                time.sleep(max(began + args.seconds * quarter / 4 - time.monotonic(), 0.0))
+                during.append((f"{quarter * 25}%", memory(process.pid)))
             for client in clients:
                 client.join(timeout=args.seconds + args.query_timeout * 10 + 30)
             elapsed = time.monotonic() - began
@@ -377,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
         f"soak: {args.seconds:g} s, {args.clients} clients, {args.server}, {graph.label} ({graph.triples} triples), "
         f"query limit {args.query_timeout:g} s, {args.expensive:.0%} expensive"
     )
-    print(report(samples, elapsed, start, end))
+    print(report(samples, elapsed, [("start", start), *during, ("end", end)]))
     print(
         f"server alive at the end: {alive}; query worker restarts (one web worker): "
         f"{state.get('executor_restarts', '?')}; tracebacks in the server log: {tracebacks}"

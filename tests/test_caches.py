@@ -188,7 +188,7 @@ def test_response_cache_many_answers_stay_within_bytes(sized_app: SizedApp) -> N
 
 
 def test_setting_from_environment() -> None:
-    assert settings_from_env({}).result_cache_bytes == 64 * 2**20
+    assert settings_from_env({}).result_cache_bytes == 32 * 2**20
     assert settings_from_env({"AIFKG_RESULT_CACHE_BYTES": "1048576"}).result_cache_bytes == 1048576
 
 

@@ -40,7 +40,7 @@ class Settings:
     result_cache_entries: int = 2048
     # bytes each of the two answer caches (results, whole responses) may hold per web worker; an answer over
     # an eighth of it is never cached
-    result_cache_bytes: int = 64 * 2**20
+    result_cache_bytes: int = 32 * 2**20
     sparql_endpoint: str = ""  # another endpoint holding the same dumps: queries go there (remote.py)
     store_location: Path | None = None  # an on-disk store (pyoxigraph/RocksDB) instead of one in memory
     host: str = "127.0.0.1"
