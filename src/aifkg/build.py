@@ -3,14 +3,19 @@
 The folder's name is a hash of every input file and of the engine's build format, so an unchanged restart
 finds the finished build and skips reasoning. A build is written to a temporary folder and renamed into
 place in one step: a reader never sees half a build, and a crash leaves only a temporary folder behind.
+The manifest records the size and SHA-256 of every file; a cached build is reused (or followed from the
+`current` pointer) only when every file matches, otherwise it is rebuilt, never served.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
+import stat
 import tempfile
 import time
 from collections.abc import Callable
@@ -29,7 +34,7 @@ from aifkg.stats import GraphStats, compute_stats
 if TYPE_CHECKING:
     from aifkg.validation import ValidationReport
 
-BUILD_FORMAT = "3"
+BUILD_FORMAT = "4"
 MANIFEST = "build.json"
 DATASET_FILE = "dataset.nq"
 DUMP_FORMATS: dict[str, ox.RdfFormat] = {
@@ -39,12 +44,19 @@ DUMP_FORMATS: dict[str, ox.RdfFormat] = {
     "aifkg.nq": ox.RdfFormat.N_QUADS,
     "aifkg.jsonld": ox.RdfFormat.JSON_LD,
 }
+BUILD_FILES = (DATASET_FILE, *(f"dumps/{name}" for name in DUMP_FORMATS))  # what the manifest vouches for
+DIGEST = "sha256"  # with the CPU's SHA extensions: 1.2 GB/s measured here, blake2b 0.7 GB/s
+KEY_PATTERN = re.compile(r"[0-9a-f]{24}")  # a build key, so `current` cannot name a path
 
 Progress = Callable[[str], None]
 
 
 class BuildError(Exception):
     """The inputs cannot become a servable build; the message says why."""
+
+
+class DamagedBuild(Exception):
+    """A build folder that must not be served (a file missing or changed, the manifest unreadable)."""
 
 
 class ValidationFailed(BuildError):
@@ -90,43 +102,123 @@ def build_key(settings: Settings) -> str:
     return fingerprint((settings.ontology_dir, settings.data_dir, settings.shapes_dir), salt)[:24]
 
 
-def _read_manifest(folder: Path, key: str) -> Build | None:
+def file_digest(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, DIGEST).hexdigest()
+
+
+# Files found intact by this process, or by the process it was forked from, by stat identity: the web workers
+# that `aifkg serve` forks do not hash again what it verified a moment before. A write changes mtime and ctime,
+# and ctime cannot be set back, so the same identity means the same bytes; a file changed less than RACY_NS
+# before its hash is not remembered, as its timestamps may not have moved since (git's "racily clean" rule).
+_intact_files: dict[Path, tuple[tuple[int, ...], str]] = {}
+RACY_NS = 5_000_000_000
+
+
+def _identity(status: os.stat_result) -> tuple[int, ...]:
+    return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+
+
+def _check_file(path: Path, expected: object) -> None:
+    """Raise DamagedBuild unless `path` is a regular file of the size and digest the manifest gives."""
+    if not isinstance(expected, dict):
+        raise DamagedBuild(f"{MANIFEST} gives no size and digest for {path.name}")
+    size, digest = expected.get("bytes"), expected.get(DIGEST)
+    if not isinstance(size, int) or not isinstance(digest, str):
+        raise DamagedBuild(f"{MANIFEST} gives no size and digest for {path.name}")
+    try:
+        before = path.stat()
+        if not stat.S_ISREG(before.st_mode):
+            raise DamagedBuild(f"{path.name} is not a regular file")
+        if before.st_size != size:
+            raise DamagedBuild(f"{path.name} has {before.st_size} bytes, not {size}")
+        if _intact_files.get(path) == (_identity(before), digest):
+            return
+        hashed_at = time.time_ns()
+        if file_digest(path) != digest:
+            raise DamagedBuild(f"{path.name} has changed since it was written ({DIGEST} differs)")
+        after = path.stat()
+    except OSError as error:
+        raise DamagedBuild(f"{path.name}: {error.strerror or error}") from error
+    if _identity(after) != _identity(before):
+        raise DamagedBuild(f"{path.name} changed while it was being verified")
+    if hashed_at - after.st_ctime_ns > RACY_NS:
+        _intact_files[path] = (_identity(after), digest)
+
+
+def _load_build(folder: Path, key: str) -> Build:
+    """The build in `folder` once its manifest is this key's and every file matches it; else DamagedBuild."""
+    try:
+        if folder.resolve().parent != folder.parent.resolve():
+            raise DamagedBuild(f"{folder} is a link out of the builds folder")
+    except (OSError, RuntimeError) as error:  # RuntimeError: a loop of symbolic links
+        raise DamagedBuild(f"{folder} cannot be resolved: {error}") from error
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        if manifest.get("key") != key or not (folder / DATASET_FILE).is_file():
-            return None
-        if (folder / DATASET_FILE).stat().st_size != manifest["dataset_bytes"]:
-            return None
-        return Build(
+    except (OSError, ValueError) as error:
+        raise DamagedBuild(f"{MANIFEST} is unreadable: {error}") from error
+    if not isinstance(manifest, dict) or manifest.get("key") != key:
+        raise DamagedBuild(f"{MANIFEST} is not the manifest of build {key}")
+    files = manifest.get("files")
+    if not isinstance(files, dict) or set(files) != set(BUILD_FILES):
+        raise DamagedBuild(f"{MANIFEST} does not list the build's files")
+    try:
+        build = Build(
             folder=folder,
             key=key,
-            built_at=manifest["built_at"],
+            built_at=str(manifest["built_at"]),
             stats=GraphStats.from_dict(manifest["stats"]),
-            warnings=manifest["warnings"],
-            seconds=manifest["seconds"],
+            warnings=int(manifest["warnings"]),
+            seconds=dict(manifest["seconds"]),
         )
-    except (OSError, ValueError, KeyError, TypeError):
+    except (KeyError, TypeError, ValueError) as error:
+        raise DamagedBuild(f"{MANIFEST} is incomplete: {error!r}") from error
+    for name in BUILD_FILES:
+        _check_file(folder / name, files[name])
+    return build
+
+
+def _read_manifest(folder: Path, key: str) -> Build | None:
+    try:
+        return _load_build(folder, key)
+    except DamagedBuild:
         return None
 
 
 CURRENT = "current"
 
 
+def _one_line(error: OSError) -> str:
+    return " ".join((error.strerror or str(error)).split())
+
+
 def mark_current(settings: Settings, build: Build) -> None:
     """Point `current` at a good build, in one atomic rename: readers see the old or the new, never half."""
     pointer = settings.cache_dir / CURRENT
+    try:
+        if pointer.read_text(encoding="utf-8").strip() == build.key:
+            return  # already current: a warm start writes nothing
+    except (OSError, ValueError):
+        pass
     staging = pointer.with_name(f".{CURRENT}-{os.getpid()}")
-    staging.write_text(build.key, encoding="utf-8")
-    os.replace(staging, pointer)
+    try:
+        staging.write_text(build.key, encoding="utf-8")
+        os.replace(staging, pointer)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            staging.unlink(missing_ok=True)
+        raise BuildError(
+            f"cannot make build {build.key} current in {settings.cache_dir}: {_one_line(error)}"
+        ) from error
 
 
 def current_build(settings: Settings) -> Build | None:
     """The last build that passed validation (what a restarting worker serves), if it is intact."""
     try:
         key = (settings.cache_dir / CURRENT).read_text(encoding="utf-8").strip()
-    except OSError:
+    except (OSError, ValueError):  # ValueError: not UTF-8
         return None
-    if not key.isalnum():
+    if not KEY_PATTERN.fullmatch(key):  # a path ("../../etc") or garbage
         return None
     return _read_manifest(settings.cache_dir / "builds" / key, key)
 
@@ -165,21 +257,30 @@ def write_build(folder: Path, quads: list[ox.Quad], prefixes: dict[str, str]) ->
             ox.serialize(triples, target, format=rdf_format, prefixes=prefixes)
 
 
+def _write_failed(folder: Path, error: OSError) -> BuildError:
+    return BuildError(f"cannot write the build to {folder}: {_one_line(error)}; the last good build stays current")
+
+
 def run_build(settings: Settings, progress: Progress = lambda _: None, force: bool = False) -> Build:
     """Return the cached build for the inputs, or make it: load, reason, validate, write."""
-    # Reasoning and validation pull in owlrl and pyshacl: imported only when a build really runs, so a
-    # warm start (and every query worker) stays light.
+    key = build_key(settings)
+    final = settings.cache_dir / "builds" / key
+    if not force and final.exists():
+        mark = time.perf_counter()
+        try:
+            existing = _load_build(final, key)
+        except DamagedBuild as damage:
+            progress(f"cached build {key} is damaged ({damage}): building it again")
+        else:
+            verified = (time.perf_counter() - mark) * 1000
+            progress(f"cached build {key} ({existing.stats.total_triples} triples, verified in {verified:.0f} ms)")
+            mark_current(settings, existing)
+            return existing
+    # Reasoning and validation pull in owlrl and pyshacl (0.14 s): imported only when a build really runs, so
+    # a warm start (and every query worker) stays light.
     from aifkg.reasoning import infer_with_timeout
     from aifkg.validation import validate_graph
 
-    key = build_key(settings)
-    final = settings.cache_dir / "builds" / key
-    if not force:
-        existing = _read_manifest(final, key)
-        if existing is not None:
-            progress(f"cached build {key} ({existing.stats.total_triples} triples)")
-            mark_current(settings, existing)
-            return existing
     seconds: dict[str, float] = {}
     started = time.perf_counter()
     progress("loading ontology, data and shapes")
@@ -213,10 +314,20 @@ def run_build(settings: Settings, progress: Progress = lambda _: None, force: bo
     mark = time.perf_counter()
     stats = compute_stats(graphs, settings.base_iri + "ontology#")
     prefixes = {prefix: str(ns) for prefix, ns in sources.ontology.namespaces() if prefix}
-    final.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=final.parent))
+    quads = _to_quads(graphs, settings.graph_iris)
     try:
-        write_build(staging, _to_quads(graphs, settings.graph_iris), prefixes)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=final.parent))
+    except OSError as error:
+        raise _write_failed(final.parent, error) from error
+    # the staging folder's name starts with a dot, which no build key and no `current` pointer matches, so a
+    # folder left half-written (disk full, a crash) is never taken for a build
+    try:
+        write_build(staging, quads, prefixes)
+        files = {
+            name: {"bytes": (staging / name).stat().st_size, DIGEST: file_digest(staging / name)}
+            for name in BUILD_FILES
+        }
         seconds["write"] = time.perf_counter() - mark
         seconds["total"] = time.perf_counter() - started
         built_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
@@ -227,12 +338,15 @@ def run_build(settings: Settings, progress: Progress = lambda _: None, force: bo
             "warnings": len(report.warnings),
             "seconds": {k: round(v, 3) for k, v in seconds.items()},
             "inferred_dropped": closure.dropped,
-            "dataset_bytes": (staging / DATASET_FILE).stat().st_size,
+            "files": files,
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         if final.exists():
             shutil.rmtree(final)
         os.rename(staging, final)
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise _write_failed(final.parent, error) from error
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -1,7 +1,4 @@
-"""PENDING: acceptance tests for open robustness defects (issue 6); not collected by pytest until they pass.
-Rename to test_*.py once the defects listed in the issue note are fixed.
-
-Faults on the real server: killed web workers and query workers, a corrupted build cache, broken input files.
+"""Faults on the real server: killed web workers and query workers, a corrupted build cache, broken input files.
 
 Processes are found through /proc: web workers are the server process's children, query workers the web
 workers' children started by multiprocessing's spawn ("aifkg-query-worker" is only their Python-level name).
@@ -490,3 +487,23 @@ def test_broken_input_file_stops_start_up_with_a_readable_error(tmp_path: Path, 
     assert 1 <= len(lines) <= 3, output
     reason = output.split(broken.name, 1)[-1].strip(" :\n")
     assert len(reason) > 20 and not reason.endswith(":"), f"no reason after the file name: {output!r}"
+
+
+# --- the server process itself killed ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("http_server", ["gunicorn", "granian"])
+def test_killed_server_process_leaves_no_orphans(cache: Path, http_server: str) -> None:
+    """SIGKILL to the main process (no chance to stop its workers): every web worker, zygote and query
+    worker it started exits on its own within seconds instead of serving on as an orphan."""
+    server = launch([*source_args(MINI, cache), "--server", http_server], {"AIFKG_QUERY_TIMEOUT": "5"})
+    try:
+        assert wait_until(lambda: server.healthy() and server.settled(), 90, 0.2), server.text()[-2000:]
+        everything = descendants(server.process.pid)
+        assert len(everything) >= 2 + 2 + 4, everything  # web workers, zygotes, query workers
+        server.process.kill()
+        server.process.wait()
+        survivors = lambda: [p for p in everything if alive(p)]  # noqa: E731
+        assert wait_until(lambda: not survivors(), 15), [(p, cmdline(p)[:80]) for p in survivors()]
+    finally:
+        server.stop()
