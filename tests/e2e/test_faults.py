@@ -1,7 +1,7 @@
 """Faults on the real server: killed web workers and query workers, a corrupted build cache, broken input files.
 
-Processes are found through /proc: web workers are the server process's children, query workers the web
-workers' children started by multiprocessing's spawn ("aifkg-query-worker" is only their Python-level name).
+Processes are found through /proc: web workers are the server process's children, each web worker's zygote
+its child started by multiprocessing's spawn, and query workers the zygote's forked children.
 Whatever a test leaves behind (an orphaned query worker, say) is killed by pid at its end.
 """
 
