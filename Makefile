@@ -47,10 +47,12 @@ lint: $(STAMP)  ## ruff and mypy
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/aifkg format --check
 
 format: $(STAMP)  ## format Python and Turtle
 	$(BIN)/ruff format src tests benchmarks
 	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/aifkg format
 
 test: lint browser  ## lint, then the whole test suite (browser tests included)
 	$(BIN)/python -m pytest -q

@@ -14,7 +14,7 @@ import pytest
 from aifkg.cli import main, make_parser
 from tests.conftest import MINI, mini_source_args
 
-COMMANDS = ("serve", "build", "validate", "reason", "query", "export", "stats")
+COMMANDS = ("serve", "build", "validate", "reason", "query", "export", "stats", "format")
 
 
 def _args(cache: Path, data: Path = MINI / "data") -> list[str]:

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,7 +18,7 @@ from pathlib import Path
 from aifkg import __version__
 from aifkg.build import Build, BuildError, ValidationFailed, run_build
 from aifkg.config import Settings, settings_from_env
-from aifkg.graph import SourceError, load_sources
+from aifkg.graph import SourceError, load_sources, rdf_files
 from aifkg.sparql import ProtocolError, check_query, form_kind, format_by_parameter
 from aifkg.store import NotRepresentable, QueryFailed, TooManyRows
 
@@ -162,6 +164,46 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_format(args: argparse.Namespace) -> int:
+    from aifkg.turtle_format import FormatRefused, format_turtle
+
+    settings = _settings(args)
+    paths = []
+    for target in args.paths or [settings.ontology_dir, settings.shapes_dir, settings.data_dir]:
+        if not target.exists():
+            raise SourceError(f"no such file or folder: {target}")
+        paths += [path for path in rdf_files(target) if path.suffix == ".ttl"] if target.is_dir() else [target]
+    not_canonical = refused = 0
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        try:
+            canonical = format_turtle(text)
+        except FormatRefused as error:
+            print(f"{path}: left as it is: {error}", file=sys.stderr)
+            refused += 1
+            continue
+        if canonical != text:
+            not_canonical += 1
+            print(f"{'not canonical' if args.check else 'formatted'}: {path}")
+            if not args.check:
+                _replace_file(path, canonical)
+    if not args.quiet:
+        print(f"{len(paths)} Turtle file(s), {not_canonical} not canonical, {refused} refused", file=sys.stderr)
+    return 1 if refused or (args.check and not_canonical) else 0
+
+
+def _replace_file(path: Path, text: str) -> None:
+    """Write beside the file, then rename over it: a reader never sees half a file."""
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False) as out:
+        out.write(text)
+    try:
+        shutil.copymode(path, out.name)
+        os.replace(out.name, path)
+    except OSError:
+        os.unlink(out.name)
+        raise
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from aifkg.server import serve
 
@@ -240,6 +282,17 @@ def make_parser() -> argparse.ArgumentParser:
     export.add_argument("--output", type=Path, help="file to write (default: standard output)")
     _add_source_options(export)
     export.set_defaults(handler=cmd_export)
+
+    format_ = commands.add_parser(
+        "format",
+        help="rewrite Turtle files in the canonical layout (the graph never changes)",
+        description="Default paths: the ontology, shapes and data folders. With --check: exit 1 if a file is "
+        "not canonical, changing nothing.",
+    )
+    format_.add_argument("paths", nargs="*", type=Path, help="Turtle files or folders")
+    format_.add_argument("--check", action="store_true", help="only list the files that are not canonical")
+    _add_source_options(format_)
+    format_.set_defaults(handler=cmd_format)
 
     stats = commands.add_parser("stats", help="counts per graph and class, and the share of sourced entities")
     stats.add_argument("--json", action="store_true", help="print the numbers as JSON")
