@@ -86,7 +86,7 @@ class Build:
         return self.folder / "dumps" / name
 
 
-ENGINE_MODULES = ("build.py", "graph.py", "reasoning.py", "validation.py", "stats.py")
+ENGINE_MODULES = ("build.py", "graph.py", "reasoning.py", "reasonable_closure.py", "validation.py", "stats.py")
 
 
 def engine_fingerprint() -> str:
