@@ -1,8 +1,10 @@
 """`make bench`: aifkg beside oxigraph and rdflib-endpoint in one run, reported as ratios and percentiles.
 
 Sections: start-up (cold and warm to the first answered query), throughput of the worked-query mix at
-1, 16 and 64 concurrent clients (wrk), and scale (synthetic 10k/100k/1M triples). Figures go to stdout
-and to benchmarks/results/<timestamp>.json. Nothing here asserts a time: machines are noisy.
+1, 16 and 64 concurrent clients (wrk), a soak (benchmarks/soak.py: the worked questions at wrk's pace
+beside cheap and expensive uncached queries, with memory over time), and scale (synthetic 10k/100k/1M
+triples). Figures go to stdout and to benchmarks/results/<timestamp>.json. Nothing here asserts a time:
+machines are noisy.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from benchmarks.load import LoadResult, require_wrk, run_wrk
 from benchmarks.scale import run_scale
 from benchmarks.servers import RunningServer, start_aifkg, start_oxigraph, start_rdflib_endpoint
+from benchmarks.soak import main as soak_main
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -151,8 +154,9 @@ def main() -> None:
         help="largest synthetic graph given to owlrl (it took 75 s at 142k triples)",
     )
     parser.add_argument("--step-timeout", type=float, default=900.0, help="bound for one scale child process")
-    parser.add_argument("--skip", default="", help="comma list of sections to skip: startup,throughput,scale")
+    parser.add_argument("--skip", default="", help="comma list of sections to skip: startup,throughput,soak,scale")
     parser.add_argument("--no-peers", action="store_true", help="aifkg only")
+    parser.add_argument("--soak-seconds", type=float, default=60.0, help="length of the soak (default 60)")
     args = parser.parse_args()
     skip = {s for s in args.skip.split(",") if s}
     report: dict[str, object] = {"when": time.strftime("%Y-%m-%dT%H:%M:%S")}
@@ -186,6 +190,10 @@ def main() -> None:
                 )
             )
             report["throughput"] = raw
+        if "soak" not in skip:
+            require_wrk()
+            log(f"soak for {args.soak_seconds:g} s")
+            soak_main(["--seconds", str(args.soak_seconds), "--graph", "auto", "--cache", str(cache)])
         if "scale" not in skip:
             log("scale")
             sizes = [int(s) for s in args.sizes.split(",")]

@@ -3,7 +3,8 @@
 Starts `aifkg serve` on 127.0.0.1 (the project's own graph if `ontology/` and `data/` build, else the small
 fixture graph), then runs client threads for a fixed time: cheap queries (distinct, so most reach a query
 worker, plus some repeated ones the caches answer) and about 5 % expensive ones (cartesian products,
-unbounded paths, regex over built strings, multi-megabyte results). It reports requests served, failures
+unbounded paths, regex over built strings, multi-megabyte results), while wrk asks the worked questions
+(`--mix-clients` connections) for the bulk of the requests. It reports requests served, failures
 among the cheap ones, p50/p99 latency per kind, and the resident memory (VmRSS) of the server and its
 children at the start, at each quarter of the run and at the end. Traffic goes only to 127.0.0.1; every
 loop is bounded in time and count.
@@ -28,6 +29,8 @@ import time
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from benchmarks.load import LoadResult, run_wrk
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests" / "fixtures" / "mini"
@@ -202,6 +205,19 @@ class Client(threading.Thread):
         connection.close()
 
 
+class MixLoad(threading.Thread):
+    """The worked questions (answered from the caches after their first run) at wrk's pace, for the whole
+    soak: the bulk of the requests, beside the Python clients' cheap and expensive ones."""
+
+    def __init__(self, port: int, queries: list[str], clients: int, seconds: float) -> None:
+        super().__init__(daemon=True)
+        self.args = (f"http://127.0.0.1:{port}/sparql", queries, clients, seconds)
+        self.result: LoadResult | None = None
+
+    def run(self) -> None:
+        self.result = run_wrk(*self.args)
+
+
 def percentile(values: list[float], share: float) -> float:
     if not values:
         return float("nan")
@@ -338,6 +354,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--query-timeout", type=float, default=2.0, help="the server's query time limit (default 2)")
     parser.add_argument("--cache", type=Path, help="build cache (default: a temporary folder)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--mix-clients",
+        type=int,
+        default=16,
+        help="wrk connections asking the worked questions beside the clients (0: none; needs wrk)",
+    )
     args = parser.parse_args(argv)
     if not 0 < args.seconds <= 3600 or not 1 <= args.clients <= 256:
         parser.error("--seconds must be in (0, 3600] and --clients in [1, 256]")
@@ -363,12 +385,17 @@ def main(argv: list[str] | None = None) -> int:
             ]
             for client in clients:
                 client.start()
+            mix = MixLoad(port, graph.cheap, args.mix_clients, args.seconds)
+            if args.mix_clients and graph.cheap:
+                mix.start()
             during: list[tuple[str, Memory]] = []
             for quarter in (1, 2, 3):  # memory while the load runs: flat, or growing to a bound and staying
                 time.sleep(max(began + args.seconds * quarter / 4 - time.monotonic(), 0.0))
                 during.append((f"{quarter * 25}%", memory(process.pid)))
             for client in clients:
                 client.join(timeout=args.seconds + args.query_timeout * 10 + 30)
+            if mix.is_alive():
+                mix.join(timeout=args.seconds + 60)
             elapsed = time.monotonic() - began
             seen.update(descendants(process.pid))
             end = memory(process.pid)
@@ -383,6 +410,12 @@ def main(argv: list[str] | None = None) -> int:
         f"query limit {args.query_timeout:g} s, {args.expensive:.0%} expensive"
     )
     print(report(samples, elapsed, [("start", start), *during, ("end", end)]))
+    if mix.result is not None:
+        r = mix.result
+        print(
+            f"worked-question mix beside them (wrk, {args.mix_clients} connections): {r.requests} requests "
+            f"({r.requests_per_second:,.0f}/s), {r.errors} failed, p50 {r.p50_ms:.2f} ms, p99 {r.p99_ms:.2f} ms"
+        )
     print(
         f"server alive at the end: {alive}; query worker restarts (one web worker): "
         f"{state.get('executor_restarts', '?')}; tracebacks in the server log: {tracebacks}"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import aifkg.executor as executor_module
 from aifkg.build import Build
 from aifkg.executor import QueryExecutor, QueryTimeout, Refused
 from aifkg.store import QueryFailed, QueryRequest, TooManyRows, execute, open_store, prepare_disk_store
@@ -120,34 +121,71 @@ def test_workers_share_an_on_disk_store(build: Build, tmp_path: Path) -> None:
         pool.close()
 
 
+MEDIUM = (
+    "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i FILTER(STRLEN(CONCAT(STR(?c), STR(?f), STR(?i))) > 0) }"
+)
+
+
+def _priorities_while(pool: QueryExecutor, query: str, timeout: float) -> tuple[dict[int, int], list[BaseException]]:
+    """Run `query` in a thread; 0.5 s in, the nice value of each of the zygote's workers."""
+    assert pool._zygote is not None
+    zygote = pool._zygote.process.pid
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            pool.run(QueryRequest(query, "csv", 10), timeout=timeout)
+        except QueryTimeout as error:
+            errors.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    time.sleep(0.5)
+    workers = [int(pid) for path in Path(f"/proc/{zygote}/task").glob("*/children") for pid in path.read_text().split()]
+    priorities = {pid: os.getpriority(os.PRIO_PROCESS, pid) for pid in workers}
+    thread.join()
+    return priorities, errors
+
+
 def test_a_query_using_the_cpu_is_lowered_in_priority(build: Build) -> None:
-    """After 50 ms of CPU a query's worker runs at nice 10, so short queries get the CPU first; a demoted
-    worker is not reused (its priority cannot be raised again without privileges)."""
+    """After 50 ms of CPU a query's worker runs at nice 10, so short queries get the CPU first; a worker
+    stopped at the time limit is replaced by one at normal priority."""
     pool = QueryExecutor(build.dataset_path, size=1, max_size=2)
     pool.warm_up()
     try:
-        assert pool._zygote is not None
-        zygote = pool._zygote.process.pid
-        stopped: list[QueryTimeout] = []
-
-        def slow() -> None:
-            try:
-                pool.run(QueryRequest(SLOW, "json", 10), timeout=1.5)
-            except QueryTimeout as error:
-                stopped.append(error)
-
-        thread = threading.Thread(target=slow)
-        thread.start()
-        time.sleep(0.8)
-        workers = [
-            int(pid) for path in Path(f"/proc/{zygote}/task").glob("*/children") for pid in path.read_text().split()
-        ]
-        priorities = {pid: os.getpriority(os.PRIO_PROCESS, pid) for pid in workers}
-        thread.join()
-        assert len(stopped) == 1
+        priorities, errors = _priorities_while(pool, SLOW, timeout=1.5)
+        assert len(errors) == 1  # stopped at the limit
         assert sorted(priorities.values()) == [10], priorities  # the one busy worker, demoted
         assert b"true" in pool.run(QueryRequest("ASK { ?s ?p ?o }", "json", 10), timeout=5).body
         fresh = pool._idle.queue[0].pid
         assert fresh not in priorities and os.getpriority(os.PRIO_PROCESS, fresh) == 0
+    finally:
+        pool.close()
+
+
+@pytest.mark.parametrize("restorable", [True, False], ids=["priority restored", "not permitted"])
+def test_a_demoted_worker_is_reused_at_normal_priority_or_replaced(
+    build: Build, monkeypatch: pytest.MonkeyPatch, restorable: bool
+) -> None:
+    """A query that used the CPU but finished: its worker goes back to nice 0 and is reused where the system
+    allows raising a priority (a reused worker has no copy-on-write faults to pay), else it is replaced."""
+    if restorable and os.geteuid() != 0 and os.getpriority(os.PRIO_PROCESS, 0) == 0:
+        try:  # can this user raise a priority again (RLIMIT_NICE)? find out on ourselves
+            os.setpriority(os.PRIO_PROCESS, 0, 1)
+            os.setpriority(os.PRIO_PROCESS, 0, 0)
+        except OSError:
+            pytest.skip("this user may not raise a process's priority")
+    if not restorable:
+        monkeypatch.setattr(executor_module, "_restore_priority", lambda worker: False)
+    pool = QueryExecutor(build.dataset_path, size=1, max_size=1)
+    pool.warm_up()
+    try:
+        priorities, errors = _priorities_while(pool, MEDIUM, timeout=30)
+        assert not errors and sorted(priorities.values()) == [10], priorities
+        (ran,) = priorities
+        assert b"true" in pool.run(QueryRequest("ASK { ?s ?p ?o }", "json", 10), timeout=5).body
+        idle = pool._idle.queue[0].pid
+        assert os.getpriority(os.PRIO_PROCESS, idle) == 0
+        assert (idle == ran) is restorable
     finally:
         pool.close()

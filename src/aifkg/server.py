@@ -122,6 +122,11 @@ def run_granian(settings: Settings) -> None:
     from granian.constants import Interfaces
 
     export_settings(settings)
+    # granian forks its workers from this process (Linux): importing the web application here, once, means
+    # each worker starts with Flask and the pages already loaded instead of importing them itself (a third
+    # of a second of CPU each, on start-up and on every respawn). Only imports: no threads, no processes.
+    import aifkg.wsgi  # noqa: F401
+
     Granian(
         "aifkg.wsgi:create",
         address=settings.host,
