@@ -28,6 +28,7 @@ class LoadResult:
     p99_ms: float
     requests: int
     errors: int
+    error_detail: str = ""  # wrk's own words: socket errors by kind, non-2xx responses
 
 
 def require_wrk() -> str:
@@ -88,4 +89,7 @@ def run_wrk(endpoint: str, queries: list[str], clients: int, seconds: float) -> 
         p99_ms=_milliseconds(percentiles.get("99", "n/a")),
         requests=int(total.group(1)) if total else 0,
         errors=errors,
+        error_detail="; ".join(
+            line.strip() for line in output.splitlines() if "Socket errors" in line or "Non-2xx" in line
+        ),
     )

@@ -27,6 +27,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,6 +67,7 @@ class Sample:
     status: int  # HTTP status; -1 when no answer (connection error, client timeout)
     seconds: float
     size: int
+    reason: str = ""  # the answer's first line when a cheap query failed
 
 
 @dataclass
@@ -159,11 +161,10 @@ def memory(pid: int) -> Memory:
     return Memory(rss_kib(pid), web, below, len(everyone) + 1)
 
 
-def get(connection: http.client.HTTPConnection, path: str) -> tuple[int, int]:
+def get(connection: http.client.HTTPConnection, path: str) -> tuple[int, bytes]:
     connection.request("GET", path, headers={"Accept": "application/sparql-results+json"})
     response = connection.getresponse()
-    body = response.read()
-    return response.status, len(body)
+    return response.status, response.read()
 
 
 class Client(threading.Thread):
@@ -196,12 +197,13 @@ class Client(threading.Thread):
             path = "/sparql?" + urllib.parse.urlencode({"query": query})
             started = time.monotonic()
             try:
-                status, size = get(connection, path)
-            except (OSError, http.client.HTTPException):
-                status, size = -1, 0
+                status, body = get(connection, path)
+            except (OSError, http.client.HTTPException) as error:
+                status, body = -1, repr(error).encode()
                 connection.close()
                 connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
-            self.samples.append(Sample(kind, status, time.monotonic() - started, size))
+            reason = body[:120].decode("utf-8", "replace").strip() if status != 200 and kind == "cheap" else ""
+            self.samples.append(Sample(kind, status, time.monotonic() - started, len(body), reason))
         connection.close()
 
 
@@ -331,9 +333,11 @@ def report(samples: list[Sample], seconds: float, memories: list[tuple[str, Memo
             f"{max(latencies, default=float('nan')):>9.1f}"
         )
     cheap_failed = sum(s.status != 200 for s in samples if s.kind == "cheap")
+    reasons = Counter(f"{s.status} {s.reason}" for s in samples if s.kind == "cheap" and s.status != 200)
     lines.append(
         f"served {len(samples)} requests in {seconds:.1f} s ({len(samples) / seconds:.0f}/s); "
         f"cheap failures: {cheap_failed}"
+        + "".join(f"\n  {count} x {reason}" for reason, count in reasons.most_common(5))
     )
     lines.append(f"{'RSS MiB':<10} {'server':>9} {'web wkrs':>9} {'below':>9} {'total':>9} {'processes':>10}")
     for label, taken in memories:
@@ -415,6 +419,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"worked-question mix beside them (wrk, {args.mix_clients} connections): {r.requests} requests "
             f"({r.requests_per_second:,.0f}/s), {r.errors} failed, p50 {r.p50_ms:.2f} ms, p99 {r.p99_ms:.2f} ms"
+            + (f" ({r.error_detail})" if r.error_detail else "")
         )
     print(
         f"server alive at the end: {alive}; query worker restarts (one web worker): "

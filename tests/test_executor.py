@@ -189,3 +189,21 @@ def test_a_demoted_worker_is_reused_at_normal_priority_or_replaced(
         assert (idle == ran) is restorable
     finally:
         pool.close()
+
+
+def test_a_starved_query_is_not_mistaken_for_an_expensive_one(executor: QueryExecutor) -> None:
+    """A worker that got no CPU by the deadline (here: stopped with SIGSTOP, as an overloaded machine might
+    starve it) gets up to three times the limit; one that never runs is still stopped."""
+    worker = executor._idle.queue[0]
+    os.kill(worker.pid, signal.SIGSTOP)
+    threading.Timer(0.8, os.kill, (worker.pid, signal.SIGCONT)).start()
+    started = time.monotonic()
+    assert b"true" in executor.run(QueryRequest("ASK { ?s ?p ?o }", "json", 10), timeout=0.5).body
+    assert 0.7 < time.monotonic() - started < 1.5
+    stuck = executor._idle.queue[0]
+    os.kill(stuck.pid, signal.SIGSTOP)
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout):
+        executor.run(QueryRequest("ASK { ?s ?p ?o }", "json", 10), timeout=0.5)
+    assert 1.4 < time.monotonic() - started < 4
+    assert b"true" in executor.run(QueryRequest("ASK { ?s ?p ?o }", "json", 10), timeout=5).body

@@ -65,6 +65,8 @@ GROW_AFTER = 0.01  # seconds to wait for a busy worker before forking another: q
 DEMOTE_AFTER = 0.05  # CPU seconds a query runs at normal priority; typical queries here take a few ms
 DEMOTE_CHECK = 0.1  # how often a running query's CPU time is looked at
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+STARVED_SHARE = 0.05  # CPU time, as a share of the limit, under which a query at its deadline was starved
+STARVED_GRACE = 3  # a starved query may run this many times the limit
 DEMOTED_NICE = 10  # the kernel then gives a normal-priority process about nine times its CPU share
 
 
@@ -375,25 +377,32 @@ class QueryExecutor:
         with self._lock:
             self._workers -= 1
 
-    def _wait(self, worker: _Worker, deadline: float) -> bool:
+    def _wait(self, worker: _Worker, deadline: float, timeout: float, demote: bool) -> bool:
         """Wait for the reply until the deadline. A query that has used DEMOTE_AFTER seconds of CPU (looked
         at every DEMOTE_CHECK seconds) is niced, so the kernel gives the CPU to short queries first: a
         multi-level feedback queue made of the scheduler, in which slow queries still get every idle cycle
         and their full time limit. CPU time, not wall time: under load every query takes longer, and only
-        the expensive ones should yield."""
-        while not worker.demoted:
-            if worker.conn.poll(min(DEMOTE_CHECK, max(deadline - time.monotonic(), 0.0))):
+        the expensive ones should yield. For the same reason a query that got less than STARVED_SHARE of the
+        limit in CPU by its deadline was starved by an overloaded machine rather than expensive: it gets up
+        to STARVED_GRACE times the limit before it is stopped."""
+        extended = False
+        while True:
+            wait = max(deadline - time.monotonic(), 0.0)
+            if worker.conn.poll(wait if worker.demoted else min(DEMOTE_CHECK, wait)):
                 return True
-            if time.monotonic() >= deadline:
-                return False
             spent = cpu_seconds(worker.pid)
-            if spent is None or worker.cpu_at_start is None or spent - worker.cpu_at_start >= DEMOTE_AFTER:
+            used = None if spent is None or worker.cpu_at_start is None else spent - worker.cpu_at_start
+            if demote and not worker.demoted and (used is None or used >= DEMOTE_AFTER):
                 with contextlib.suppress(OSError):
                     os.setpriority(os.PRIO_PROCESS, worker.pid, DEMOTED_NICE)
                 worker.demoted = True
-        return worker.conn.poll(max(deadline - time.monotonic(), 0.0))
+            if time.monotonic() >= deadline:
+                if extended or used is None or used >= timeout * STARVED_SHARE:
+                    return False
+                deadline += timeout * (STARVED_GRACE - 1)
+                extended = True
 
-    def _call(self, message: tuple[Any, ...], timeout: float) -> tuple[str, Any]:
+    def _call(self, message: tuple[Any, ...], timeout: float, demote: bool = True) -> tuple[str, Any]:
         """Send one message to a worker and wait at most `timeout` s for its reply."""
         for attempt in range(2):
             worker = self._acquire(timeout)
@@ -401,7 +410,8 @@ class QueryExecutor:
             try:
                 worker.cpu_at_start = cpu_seconds(worker.pid)
                 worker.conn.send(message)
-                started = worker.conn.poll(timeout) and worker.conn.recv_bytes() == STARTED
+                # not yet running, so no CPU spent: an overloaded machine may delay even this (STARVED_GRACE)
+                started = worker.conn.poll(timeout * STARVED_GRACE) and worker.conn.recv_bytes() == STARTED
             except (EOFError, OSError):  # it died before taking the query (killed while idle): try another
                 self._discard(worker)
                 self.restarts += 1
@@ -409,7 +419,7 @@ class QueryExecutor:
                     continue
                 raise ExecutorUnavailable("the query worker stopped unexpectedly") from None
             try:
-                ready = started and self._wait(worker, deadline)
+                ready = started and self._wait(worker, deadline, timeout, demote)
                 reply: tuple[str, Any] = worker.conn.recv() if ready else ("timeout", None)
             except (EOFError, OSError) as error:
                 self._discard(worker)
@@ -429,7 +439,9 @@ class QueryExecutor:
 
     def check(self, text: str, max_nesting: int, timeout: float) -> Any:
         """The guard's verdict on a query (a QueryInfo), parsed in a worker; raise Refused or QueryTimeout."""
-        status, payload = self._call(("check", text, max_nesting), timeout)
+        # not demoted: a long legitimate query can take rdflib 0.1-0.2 s of CPU to parse, and at nice 10 on a
+        # busy machine it would not finish; a parser bomb is still stopped at the limit
+        status, payload = self._call(("check", text, max_nesting), timeout, demote=False)
         if status == "ok":
             return payload
         if status == "refused":

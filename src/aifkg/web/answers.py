@@ -27,7 +27,6 @@ def answer(
     named_graphs: tuple[str, ...] = (),
     has_dataset_clause: bool = False,
     trusted: bool = False,
-    started: float | None = None,
 ) -> CachedAnswer:
     """The serialised answer to an already-guarded query, from the cache when the build has seen it.
 
@@ -49,7 +48,7 @@ def answer(
         prefixes=state.prefixes,
     )
     try:
-        outcome = state.run(query_request, started)
+        outcome = state.run(query_request)
     except QueryTimeout as error:
         raise ProtocolError(503, str(error)) from error
     except ExecutorUnavailable as error:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import threading
-import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -139,14 +138,14 @@ class Runtime:
         digest = hashlib.sha256(repr((self.build.key, key)).encode()).hexdigest()[:20]
         return f'"{digest}"'
 
-    def check(self, text: str, started: float) -> QueryInfo:
+    def check(self, text: str) -> QueryInfo:
         """The guard's verdict: cheap checks here, the parse in a query worker under the time limit (a long
         flat expression can keep rdflib's parser busy for seconds); verdicts are remembered per text."""
         known = self.verdicts.get(text)
         if known is None:
             try:
                 expanded = precheck(text, self.settings.max_query_bytes, self.settings.max_nesting)
-                known = self.executor.check(expanded, self.settings.max_nesting, self._remaining(started))
+                known = self.executor.check(expanded, self.settings.max_nesting, self.settings.query_timeout)
             except Refused as error:
                 known = ProtocolError(error.status, error.message)
             except ProtocolError as error:
@@ -161,15 +160,10 @@ class Runtime:
             raise ProtocolError(known.status, known.message)
         return known
 
-    def _remaining(self, started: float | None) -> float:
-        if started is None:
-            return self.settings.query_timeout
-        return max(self.settings.query_timeout - (time.monotonic() - started), 0.05)
-
-    def run(self, request: QueryRequest, started: float | None = None) -> QueryOutcome:
-        """Run in a query worker, with what is left of the time limit that started with the request."""
+    def run(self, request: QueryRequest) -> QueryOutcome:
+        """Run in a query worker under the time limit (the guard's parse had a limit of its own)."""
         try:
-            return self.executor.run(request, self._remaining(started))
+            return self.executor.run(request, self.settings.query_timeout)
         except QueryTimeout as error:  # name the configured limit, not what was left of it
             limit = self.settings.query_timeout
             raise QueryTimeout(f"the query ran longer than {limit:g} s and was stopped") from error
