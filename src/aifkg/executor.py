@@ -67,6 +67,7 @@ DEMOTE_CHECK = 0.1  # how often a running query's CPU time is looked at
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 STARVED_SHARE = 0.05  # CPU time, as a share of the limit, under which a query at its deadline was starved
 STARVED_GRACE = 3  # a starved query may run this many times the limit
+CORES = os.cpu_count() or 1
 DEMOTED_NICE = 10  # the kernel then gives a normal-priority process about nine times its CPU share
 
 
@@ -377,14 +378,20 @@ class QueryExecutor:
         with self._lock:
             self._workers -= 1
 
+    def _crowded(self) -> bool:
+        """Most of our workers busy (more than half of max_size, and more than the cores): then a starved
+        query is starved by the others, a storm of slow queries that the limit must end, not by a machine
+        busy elsewhere or a burst of quick queries (measured: a cheap one then waits for the storm's end)."""
+        return self._workers - self._idle.qsize() > max(self.max_size // 2, CORES)
+
     def _wait(self, worker: _Worker, deadline: float, timeout: float, demote: bool) -> bool:
         """Wait for the reply until the deadline. A query that has used DEMOTE_AFTER seconds of CPU (looked
         at every DEMOTE_CHECK seconds) is niced, so the kernel gives the CPU to short queries first: a
         multi-level feedback queue made of the scheduler, in which slow queries still get every idle cycle
         and their full time limit. CPU time, not wall time: under load every query takes longer, and only
         the expensive ones should yield. For the same reason a query that got less than STARVED_SHARE of the
-        limit in CPU by its deadline was starved by an overloaded machine rather than expensive: it gets up
-        to STARVED_GRACE times the limit before it is stopped."""
+        limit in CPU by its deadline, while few of our queries run, was starved by a machine busy elsewhere
+        rather than expensive: it gets up to STARVED_GRACE times the limit before it is stopped."""
         extended = False
         while True:
             wait = max(deadline - time.monotonic(), 0.0)
@@ -397,7 +404,7 @@ class QueryExecutor:
                     os.setpriority(os.PRIO_PROCESS, worker.pid, DEMOTED_NICE)
                 worker.demoted = True
             if time.monotonic() >= deadline:
-                if extended or used is None or used >= timeout * STARVED_SHARE:
+                if extended or used is None or used >= timeout * STARVED_SHARE or self._crowded():
                     return False
                 deadline += timeout * (STARVED_GRACE - 1)
                 extended = True
