@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -25,6 +27,10 @@ class LiveServer:
     @property
     def endpoint(self) -> str:
         return self.url + "/sparql"
+
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1])
 
 
 def free_port() -> int:
@@ -82,3 +88,56 @@ def live_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
     )
     yield server
     stop_server(server)
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+def raw_http(port: int, request: bytes, timeout: float = 30.0) -> Reply:
+    """Send the bytes as they are (from a thread, so a server that answers before reading everything and
+    closes does not block us) and parse the one answer; status -1 when none came."""
+    received = bytearray()
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as connection:
+
+        def send() -> None:
+            with contextlib.suppress(OSError):  # the server answered and closed early: its answer counts
+                connection.sendall(request)
+
+        sender = threading.Thread(target=send, daemon=True)
+        sender.start()
+        try:
+            while len(received) < 1_000_000:
+                chunk = connection.recv(65536)
+                if not chunk:
+                    break
+                received += chunk
+        except OSError:
+            pass
+        sender.join(timeout)
+    head, _, body = bytes(received).partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    try:
+        status = int(lines[0].split(" ", 2)[1])
+    except (IndexError, ValueError):
+        return Reply(-1, {}, bytes(received[:200]))
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return Reply(status, headers, body)
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid`, from /proc/<pid>/task/*/children."""
+    found, stack = [], [pid]
+    while stack:
+        for path in Path(f"/proc/{stack.pop()}/task").glob("*/children"):
+            with contextlib.suppress(OSError):
+                for child in (int(p) for p in path.read_text().split()):
+                    found.append(child)
+                    stack.append(child)
+    return found

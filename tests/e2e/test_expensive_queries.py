@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import LiveServer, mini_args, start_server, stop_server
+from tests.e2e.conftest import LiveServer, descendants, mini_args, raw_http, start_server, stop_server
 
 pytestmark = pytest.mark.e2e
 LIMIT = 1.0
@@ -110,18 +110,6 @@ class Drain:
 
     def text(self) -> str:
         return b"".join(self.tail).decode("utf-8", "replace")
-
-
-def descendants(pid: int) -> list[int]:
-    """Every process below `pid`, from /proc/<pid>/task/*/children."""
-    found, stack = [], [pid]
-    while stack:
-        for path in Path(f"/proc/{stack.pop()}/task").glob("*/children"):
-            with contextlib.suppress(OSError):
-                for child in (int(p) for p in path.read_text().split()):
-                    found.append(child)
-                    stack.append(child)
-    return found
 
 
 @dataclass
@@ -224,34 +212,13 @@ MALFORMED_HTTP: dict[str, tuple[bytes, set[int]]] = {
 }
 
 
-def raw_http(server: LiveServer, request: bytes, timeout: float) -> tuple[int, bytes]:
-    """Send bytes as they are; (status, body) of the answer, status -1 if none came."""
-    port = int(server.url.rsplit(":", 1)[1])
-    received = b""
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as connection:
-        try:
-            connection.sendall(request)
-            while len(received) < 1_000_000:
-                chunk = connection.recv(65536)
-                if not chunk:
-                    break
-                received += chunk
-        except OSError:
-            pass
-    head, _, body = received.partition(b"\r\n\r\n")
-    try:
-        return int(head.split(b" ", 2)[1]), body
-    except (IndexError, ValueError):
-        return -1, received[:200]
-
-
 @pytest.mark.parametrize("name", list(MALFORMED_HTTP))
 def test_malformed_http_gets_a_4xx(slow: Slow, name: str) -> None:
     """Requests only a hand-written client sends: refused with a 4xx by the HTTP server or the app, never 5xx."""
     request, expected = MALFORMED_HTTP[name]
-    status, body = raw_http(slow.server, request, timeout=LIMIT + GRACE)
-    assert status in expected, (slow.name, name, status, body[:200])
-    assert b"Traceback" not in body and b'File "' not in body
+    reply = raw_http(slow.server.port, request, timeout=LIMIT + GRACE)
+    assert reply.status in expected, (slow.name, name, reply.status, reply.body[:200])
+    assert b"Traceback" not in reply.body and b'File "' not in reply.body
 
 
 def test_slow_request_bodies_do_not_block_other_clients(slow: Slow) -> None:

@@ -6,11 +6,8 @@ Requests are raw bytes over a socket to 127.0.0.1, as only a hand-written client
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
-import socket
-import threading
 import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,7 +16,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from tests.e2e.conftest import LiveServer, mini_args, start_server, stop_server
+from tests.e2e.conftest import LiveServer, Reply, mini_args, raw_http, start_server, stop_server
 
 pytestmark = pytest.mark.e2e
 MAX_REQUEST_BYTES = 65_536
@@ -37,13 +34,6 @@ class Server:
         return int(self.live.url.rsplit(":", 1)[1])
 
 
-@dataclass(frozen=True)
-class Reply:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-
 @pytest.fixture(scope="module")
 def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One build cache for both servers of the module: the mini graph is built once."""
@@ -58,40 +48,6 @@ def server(request: pytest.FixtureRequest, cache: Path) -> Iterator[Server]:
     )
     yield Server(live, request.param)
     stop_server(live)
-
-
-def raw_http(server: Server, request: bytes, timeout: float = 30.0) -> Reply:
-    """Send the bytes as they are (from a thread, so a server that answers before reading everything and
-    closes does not block us) and parse the one answer; status -1 when none came."""
-    received = bytearray()
-    with socket.create_connection(("127.0.0.1", server.port), timeout=timeout) as connection:
-
-        def send() -> None:
-            with contextlib.suppress(OSError):  # the server answered and closed early: its answer counts
-                connection.sendall(request)
-
-        sender = threading.Thread(target=send, daemon=True)
-        sender.start()
-        try:
-            while len(received) < 1_000_000:
-                chunk = connection.recv(65536)
-                if not chunk:
-                    break
-                received += chunk
-        except OSError:
-            pass
-        sender.join(timeout)
-    head, _, body = bytes(received).partition(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    try:
-        status = int(lines[0].split(" ", 2)[1])
-    except (IndexError, ValueError):
-        return Reply(-1, {}, bytes(received[:200]))
-    headers = {}
-    for line in lines[1:]:
-        name, _, value = line.partition(":")
-        headers[name.strip().lower()] = value.strip()
-    return Reply(status, headers, body)
 
 
 def chunked_post(content_type: str, chunks: list[bytes], framing: bytes | None = None) -> bytes:
@@ -134,20 +90,20 @@ FALSE_QUERY = b"ASK { ?s ?p 'no such literal in the mini graph' }"
 @pytest.mark.parametrize("piece", [1, 7, 1000])
 def test_chunked_query_body_is_answered(server: Server, piece: int) -> None:
     """The whole body arrives, in one chunk or in many: a true ASK and a false one get their own answers."""
-    assert ask_result(raw_http(server, chunked_post(QUERY_TYPE, in_pieces(TRUE_QUERY, piece)))) is True
-    assert ask_result(raw_http(server, chunked_post(QUERY_TYPE, in_pieces(FALSE_QUERY, piece)))) is False
+    assert ask_result(raw_http(server.port, chunked_post(QUERY_TYPE, in_pieces(TRUE_QUERY, piece)))) is True
+    assert ask_result(raw_http(server.port, chunked_post(QUERY_TYPE, in_pieces(FALSE_QUERY, piece)))) is False
 
 
 def test_chunked_form_body_is_answered(server: Server) -> None:
     form = urllib.parse.urlencode({"query": TRUE_QUERY.decode()}).encode()
-    assert ask_result(raw_http(server, chunked_post(FORM_TYPE, in_pieces(form, 5)))) is True
+    assert ask_result(raw_http(server.port, chunked_post(FORM_TYPE, in_pieces(form, 5)))) is True
 
 
 @pytest.mark.parametrize("content_type", [QUERY_TYPE, FORM_TYPE])
 def test_chunked_body_over_the_limit_is_413(server: Server, content_type: str) -> None:
     prefix = b"query=" if content_type == FORM_TYPE else b""
     body = prefix + b"ASK {}" + b"#" * 100 * 1024
-    reply = raw_http(server, chunked_post(content_type, in_pieces(body, 1024)))
+    reply = raw_http(server.port, chunked_post(content_type, in_pieces(body, 1024)))
     assert_plain_error(reply, {413})
 
 
@@ -167,10 +123,10 @@ def test_body_at_the_limit_is_read_one_byte_more_is_413(server: Server, framing:
         return chunked_post(QUERY_TYPE, in_pieces(body, 4096)) if framing == "chunked" else length_post(body)
 
     at_limit = b"ASK {}" + b" " * (MAX_REQUEST_BYTES - 6)
-    reply = raw_http(server, post(at_limit))
+    reply = raw_http(server.port, post(at_limit))
     assert_plain_error(reply, {400})
     assert b"longer than" in reply.body
-    assert_plain_error(raw_http(server, post(at_limit + b" ")), {413})
+    assert_plain_error(raw_http(server.port, post(at_limit + b" ")), {413})
 
 
 BROKEN_CHUNKS = {
@@ -183,7 +139,7 @@ BROKEN_CHUNKS = {
 @pytest.mark.parametrize("content_type", [QUERY_TYPE, FORM_TYPE])
 @pytest.mark.parametrize("name", list(BROKEN_CHUNKS))
 def test_broken_chunked_framing_is_a_4xx(server: Server, content_type: str, name: str) -> None:
-    reply = raw_http(server, chunked_post(content_type, [], framing=BROKEN_CHUNKS[name]))
+    reply = raw_http(server.port, chunked_post(content_type, [], framing=BROKEN_CHUNKS[name]))
     assert_plain_error(reply, set(range(400, 500)))
 
 
@@ -199,7 +155,7 @@ def test_get_under_the_request_line_limit_is_answered(server: Server) -> None:
     query = "ASK { ?s ?p '" + "a" * 7000 + "' }"
     request = get_request(query)
     assert len(request.split(b"\r\n", 1)[0]) < GUNICORN_REQUEST_LINE
-    assert ask_result(raw_http(server, request)) is False
+    assert ask_result(raw_http(server.port, request)) is False
 
 
 def test_long_get_is_refused_in_plain_text_and_post_answers(server: Server) -> None:
@@ -207,11 +163,11 @@ def test_long_get_is_refused_in_plain_text_and_post_answers(server: Server) -> N
     HTML page (gunicorn's says to use POST; granian's has no body); the same query by POST is answered."""
     query = "ASK { ?s ?p '" + "é" * ((MAX_QUERY_BYTES - 100) // 2) + "' }"
     assert len(query.encode()) < MAX_QUERY_BYTES
-    reply = raw_http(server, get_request(query))
+    reply = raw_http(server.port, get_request(query))
     assert_plain_error(reply, {414})
     if server.name == "gunicorn":
         assert b"POST" in reply.body, reply
-    posted = raw_http(server, chunked_post(QUERY_TYPE, in_pieces(query.encode(), 8192)))
+    posted = raw_http(server.port, chunked_post(QUERY_TYPE, in_pieces(query.encode(), 8192)))
     assert ask_result(posted) is False
 
 
@@ -234,7 +190,7 @@ def test_long_get_is_refused_in_plain_text_and_post_answers(server: Server) -> N
     ids=["binary request line", "negative content length", "too many headers"],
 )
 def test_errors_of_the_http_server_are_plain_text(server: Server, request_bytes: bytes, statuses: set[int]) -> None:
-    reply = raw_http(server, request_bytes)
+    reply = raw_http(server.port, request_bytes)
     assert_plain_error(reply, statuses)
     if server.name == "gunicorn":
         assert reply.body and reply.headers["content-type"].startswith("text/plain"), reply
