@@ -322,18 +322,21 @@ class QueryExecutor:
 
     def warm_up(self) -> None:
         """Start the zygote and `size` idle workers, so the first query is not the slow one."""
-        while True:
-            with self._lock:
-                if self._workers >= self.size:
-                    return
-                self._workers += 1
-            try:
-                worker = self._fork()
-            except BaseException:
-                with self._lock:
-                    self._workers -= 1
-                raise
+        while (worker := self._grow(self.size)) is not None:
             self._idle.put(worker)
+
+    def _grow(self, limit: int) -> _Worker | None:
+        """A newly forked worker if fewer than `limit` exist (the slot is taken before forking), else None."""
+        with self._lock:
+            if self._workers >= limit:
+                return None
+            self._workers += 1
+        try:
+            return self._fork()
+        except BaseException:
+            with self._lock:
+                self._workers -= 1
+            raise
 
     def _acquire(self, wait: float) -> _Worker:
         """An idle live worker (waiting GROW_AFTER for one), else a new one while below max_size, else wait up
@@ -344,17 +347,9 @@ class QueryExecutor:
             try:
                 worker = self._idle.get(timeout=min(GROW_AFTER, max(deadline - time.monotonic(), 0.0)))
             except queue.Empty:  # all busy for a while: slow queries, not a burst of quick ones
-                with self._lock:
-                    grow = self._workers < self.max_size
-                    if grow:
-                        self._workers += 1
-                if grow:
-                    try:
-                        return self._fork()
-                    except BaseException:
-                        with self._lock:
-                            self._workers -= 1
-                        raise
+                grown = self._grow(self.max_size)
+                if grown is not None:
+                    return grown
                 remaining = deadline - time.monotonic()
                 try:
                     worker = self._idle.get(timeout=max(remaining, 0.0))
