@@ -17,7 +17,7 @@ from aifkg.executor import QueryExecutor
 from aifkg.remote import RemoteExecutor
 from aifkg.sparql import ProtocolError
 from aifkg.store import prepare_disk_store
-from aifkg.web import linked_data, pages, site, sparql_routes
+from aifkg.web import build_insight, json_documents, linked_data, pages, site, sparql_routes
 from aifkg.web.i18n import ui_text
 from aifkg.web.response_cache import ResponseCache
 from aifkg.web.runtime import ResultCache, Runtime
@@ -38,7 +38,7 @@ CSP = (
     f"style-src 'self' {' '.join(LIBRARY_STYLE_HASHES)}; script-src 'self'; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
-CORS_PATHS = ("/sparql", "/id/", "/ontology", "/.well-known/void", "/dumps/")
+CORS_PATHS = ("/sparql", "/id/", "/ontology", "/.well-known/void", "/dumps/", "/context.jsonld")
 
 
 def _plain(status: int, message: str) -> Response:
@@ -123,6 +123,9 @@ def create_app(
     app.register_blueprint(sparql_routes.blueprint)
     app.register_blueprint(linked_data.blueprint)
     app.register_blueprint(pages.blueprint)
+    app.register_blueprint(json_documents.blueprint)
+    app.register_blueprint(build_insight.blueprint)
+    build_insight.prepare(app.extensions["aifkg"])  # the gaps and the changes since the last build, once
     app.context_processor(lambda: {"t": ui_text("en"), "language": "en"})  # pages in German pass their own
     app.after_request(_add_headers)
 

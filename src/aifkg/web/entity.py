@@ -1,5 +1,6 @@
-"""The HTML page of one resource: its statements grouped by property, what links to it, the sources of its
-facts, and its neighbourhood as data for a picture.
+"""The HTML page of one resource: a summary box, its statements grouped by property in the order of
+aifkg.web.presentation (each with the sources that back it), what links to it, the sources of its facts,
+and its neighbourhood as data for a picture.
 
 The page is complete without JavaScript; only the neighbourhood picture needs it, and it draws from JSON
 embedded in the page (no second request, nothing to keep in sync).
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +18,7 @@ from flask import Response, render_template, request
 
 from aifkg.web.i18n import DCTERMS, OWL, RDF, RDFS, SCHEMA, SKOS, reused_term_label, ui_text
 from aifkg.web.lookup import LANGUAGES, Row, label_pattern, local_href, local_name, reader_language, select
+from aifkg.web.presentation import CURRENCY, SUMMARY, order_key, show_literal, term_key
 from aifkg.web.runtime import runtime
 
 RDF_TYPE = RDF + "type"
@@ -36,8 +39,9 @@ class Statement:
     is_iri: bool
     href: str | None = None
     language: str = ""
-    datatype: str = ""
+    datatype: str = ""  # the small tag shown beside a literal whose kind is not obvious from its text
     inferred: bool = False
+    text: str = ""  # the value as people read it (numbers grouped, units, month names)
 
 
 @dataclass
@@ -46,6 +50,11 @@ class PropertyGroup:
     label: str
     href: str | None
     values: list[Statement] = field(default_factory=list)
+
+    @property
+    def asserted(self) -> bool:
+        """True when a value is stated in the data (and so backed by the subject's sources)."""
+        return any(not value.inferred for value in self.values)
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,7 @@ class SourceDocument:
     url: str | None
     language: str
     publisher: str
+    issued_text: str = ""  # the date as the reader's language writes it
 
 
 def link_target(iri: str) -> str | None:
@@ -81,48 +91,111 @@ def property_label(iri: str, row_label: str | None, language: str) -> str:
     return row_label or reused_term_label(iri, language) or local_name(iri)
 
 
-def group_statements(rows: list[Row], node_var: str, inferred_graph: str, language: str) -> list[PropertyGroup]:
-    """Rows of (?p, ?<node_var>, ?g, labels) into one group per property, sorted by the property's label."""
+WEB_PAGE_PROPERTIES = {SCHEMA + "url", RDFS + "seeAlso"}
+
+
+def value_label(prop: str, iri: str, row_label: str | None) -> str:
+    """A linked value's text: its label; a web page without one by its host name (not the last segment of
+    its address); any other IRI by its last segment."""
+    if row_label:
+        return row_label
+    parts = urlsplit(iri)
+    if prop in WEB_PAGE_PROPERTIES and parts.scheme in ("http", "https") and parts.hostname:
+        return parts.hostname.removeprefix("www.") + (" …" if parts.path.strip("/") else "")
+    return local_name(iri)
+
+
+def group_statements(
+    rows: list[Row], node_var: str, inferred_graph: str, language: str, currency: str = ""
+) -> list[PropertyGroup]:
+    """Rows of (?p, ?<node_var>, ?g, labels) into one group per property, in the order PROPERTY_ORDER gives;
+    literals are written for the reader (`currency` is the subject's, for its amounts of money)."""
+    namespace = runtime().settings.base_iri + "ontology#"
     groups: OrderedDict[str, PropertyGroup] = OrderedDict()
     seen: set[tuple[str, str, str]] = set()
+    inferred_values: set[tuple[str, str, str]] = set()
     for row in rows:
         prop = row["p"]["value"]
         node = row[node_var]
         key = (prop, node["value"], node.get("xml:lang", ""))
+        inferred = row.get("g", {}).get("value") == inferred_graph
         if key in seen:
+            if not inferred and key in inferred_values:  # asserted and also inferred: asserted wins
+                for value in groups[prop].values:
+                    if (prop, value.value, value.language) == key:
+                        value.inferred = False
+                inferred_values.discard(key)
             continue
         seen.add(key)
+        if inferred:
+            inferred_values.add(key)
         label = property_label(prop, row.get("pLabel", {}).get("value"), language)
         group = groups.setdefault(prop, PropertyGroup(prop, label, link_target(prop)))
         is_iri = node["type"] == "uri"
         node_label = row.get(f"{node_var}Label", {}).get("value")
+        if is_iri:
+            text, tag = value_label(prop, node["value"], node_label), ""
+        elif "xml:lang" in node:
+            text, tag = node["value"], ""
+        else:
+            shown = show_literal(term_key(prop, namespace), node["value"], node.get("datatype", ""), language, currency)
+            text, tag = shown.text, shown.tag
         group.values.append(
             Statement(
                 value=node["value"],
-                label=node_label or (local_name(node["value"]) if is_iri else node["value"]),
+                label=text,
                 is_iri=is_iri,
                 href=link_target(node["value"]) if is_iri else None,
                 language=node.get("xml:lang", ""),
-                datatype=local_name(node.get("datatype", "")),
-                inferred=row.get("g", {}).get("value") == inferred_graph,
+                datatype=tag,
+                inferred=inferred,
+                text=text,
             )
         )
     for group in groups.values():
         group.values.sort(key=lambda s: (s.inferred, s.language != language, s.label.lower()))
-    return sorted(groups.values(), key=lambda g: (g.label.lower(), g.iri))
+    return sorted(groups.values(), key=lambda g: order_key(g.iri, g.label, namespace))
+
+
+def summary_of(properties: list[PropertyGroup]) -> list[PropertyGroup]:
+    """The groups the summary box shows, in SUMMARY's order, asserted values only (inferred ones stay in
+    the statements table, where they are marked)."""
+    namespace = runtime().settings.base_iri + "ontology#"
+    by_key = {term_key(group.iri, namespace): group for group in properties}
+    chosen = []
+    for key in SUMMARY:
+        group = by_key.get(key)
+        if group is None or not group.asserted:
+            continue
+        values = [value for value in group.values if not value.inferred]
+        chosen.append(PropertyGroup(group.iri, group.label, group.href, values))
+    return chosen
+
+
+def currency_of(rows: list[Row]) -> str:
+    """The subject's aif:fundingCurrency (the unit of its amounts), if it states one."""
+    wanted = runtime().settings.base_iri + "ontology#" + CURRENCY
+    return next((row["o"]["value"] for row in rows if row["p"]["value"] == wanted and row["o"]["type"] == "literal"), "")
+
+
+TITLE_PROPERTIES = (RDFS + "label", SKOS + "prefLabel", DCTERMS + "title", SCHEMA + "name")
 
 
 def best_title(iri: str, properties: list[PropertyGroup], language: str) -> str:
-    """The label in the reader's language, else English, else any label, else the IRI's last segment."""
-    names = [v for g in properties if g.iri == RDFS + "label" for v in g.values if not v.is_iri]
-    for wanted in (language, "en"):
-        for value in names:
-            if value.language == wanted:
-                return value.value
-    return names[0].value if names else local_name(iri)
+    """The name in the reader's language, else English, else any; names are rdfs:label, else
+    skos:prefLabel, dcterms:title (source documents) or schema:name; else the IRI's last segment."""
+    for name_property in TITLE_PROPERTIES:
+        names = [v for g in properties if g.iri == name_property for v in g.values if not v.is_iri]
+        for wanted in (language, "en"):
+            for value in names:
+                if value.language == wanted:
+                    return value.value
+        if names:
+            return names[0].value
+    return local_name(iri)
 
 
-def sources_of(iri: str) -> list[SourceDocument]:
+def sources_of(iri: str, language: str = "en") -> list[SourceDocument]:
     rows = select(
         f"SELECT ?src ?title ?issued ?url ?language ?publisher WHERE {{ <{iri}> <{DCTERMS_SOURCE}> ?src . "
         f"OPTIONAL {{ ?src <{DCTERMS}title> ?title }} OPTIONAL {{ ?src <{DCTERMS}issued> ?issued }} "
@@ -136,6 +209,7 @@ def sources_of(iri: str) -> list[SourceDocument]:
         if source in documents:
             continue
         url = row.get("url", {}).get("value")
+        issued = row.get("issued", {})
         documents[source] = SourceDocument(
             iri=source,
             href=link_target(source) if row["src"]["type"] == "uri" else None,
@@ -144,6 +218,7 @@ def sources_of(iri: str) -> list[SourceDocument]:
             url=url if url and SAFE_SCHEMES.match(url) else None,
             language=row.get("language", {}).get("value", ""),
             publisher=row.get("publisher", {}).get("value", ""),
+            issued_text=show_literal("", issued.get("value", ""), issued.get("datatype", ""), language).text,
         )
     return list(documents.values())
 
@@ -151,7 +226,8 @@ def sources_of(iri: str) -> list[SourceDocument]:
 def neighbourhood(
     iri: str, title: str, outgoing: list[PropertyGroup], incoming: list[PropertyGroup]
 ) -> dict[str, list[dict[str, Any]]]:
-    """Cytoscape.js elements: this resource, the resources it links to and from, one edge per pair of nodes."""
+    """Cytoscape.js elements: this resource, the resources it links to and from, one edge per pair of nodes,
+    and the kinds of node drawn (for the legend)."""
     id_base = runtime().settings.id_base
     nodes: OrderedDict[str, dict[str, Any]] = OrderedDict()
     edges: OrderedDict[tuple[str, str], dict[str, Any]] = OrderedDict()
@@ -177,9 +253,13 @@ def neighbourhood(
                         "kind": kind_of(value.value),
                         "self": False,
                     }
-                key = (iri, value.value) if outwards else (value.value, iri)
+                # one edge per pair of nodes, whichever way the links go (org:hasMember and its inverse
+                # org:memberOf draw as one line)
+                key = (iri, value.value)
+                direction = (iri, value.value) if outwards else (value.value, iri)
                 edge = edges.setdefault(
-                    key, {"id": f"e{len(edges)}", "source": key[0], "target": key[1], "labels": [], "inferred": True}
+                    key,
+                    {"id": f"e{len(edges)}", "source": direction[0], "target": direction[1], "labels": [], "inferred": True},
                 )
                 edge["labels"].append(group.label)
                 edge["inferred"] = edge["inferred"] and value.inferred
@@ -188,6 +268,16 @@ def neighbourhood(
         labels = edge.pop("labels")
         edge_data.append({"data": {**edge, "label": ", ".join(sorted(set(labels)))}})
     return {"nodes": [{"data": node} for node in nodes.values()], "edges": edge_data}
+
+
+def kinds_in(graph: dict[str, list[dict[str, Any]]]) -> list[str]:
+    """The kinds of the nodes in the picture, in order of first appearance (the legend's entries)."""
+    kinds: list[str] = []
+    for node in graph["nodes"]:
+        kind = node["data"]["kind"]
+        if kind not in kinds:
+            kinds.append(kind)
+    return kinds
 
 
 def render_resource(iri: str) -> Response | None:
@@ -205,7 +295,7 @@ def render_resource(iri: str) -> Response | None:
         f"{label_pattern('p', language)} {label_pattern('s', language)} }} LIMIT {MAX_INCOMING}"
     )
     inferred = settings.graph_iri("inferred")
-    properties = group_statements(outgoing_rows, "o", inferred, language)
+    properties = group_statements(outgoing_rows, "o", inferred, language, currency_of(outgoing_rows))
     incoming = group_statements(incoming_rows, "s", inferred, language)
     title = best_title(iri, properties, language)
     types = [v for g in properties if g.iri == RDF_TYPE for v in g.values if not v.inferred]
@@ -216,9 +306,12 @@ def render_resource(iri: str) -> Response | None:
         title=title,
         types=types,
         properties=properties,
+        summary=summary_of(properties),
         incoming=incoming,
-        sources=sources_of(iri),
+        sources=sources_of(iri, language),
+        unsourced={RDF_TYPE, DCTERMS_SOURCE},
         graph=graph,
+        kinds=kinds_in(graph),
         language=language,
         languages=LANGUAGES,
         t=ui_text(language),

@@ -14,6 +14,7 @@ from flask import Blueprint, Response, abort, request
 
 from aifkg.web.answers import answer, send_answer
 from aifkg.web.entity import render_resource
+from aifkg.web.json_documents import resource_jsonld
 from aifkg.web.lookup import JSON_RESULTS
 from aifkg.web.negotiation import graph_format, wants_html
 from aifkg.web.ontology_doc import render_ontology
@@ -41,6 +42,8 @@ def describe_resource(iri: str) -> Response:
     exists = answer(f"ASK {{ <{iri}> ?p ?o }}", JSON_RESULTS, trusted=True)
     if not json.loads(exists.body)["boolean"]:
         abort(404)
+    if chosen.name == "jsonld":
+        return resource_jsonld(iri)  # compacted with the published context
     result = answer(
         f"CONSTRUCT {{ <{iri}> ?p ?o . ?s ?q <{iri}> }} WHERE {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?q <{iri}> }} }}",
         chosen,

@@ -19,6 +19,7 @@ from aifkg.web.runtime import runtime
 JSON_RESULTS = next(f for f in FORMATS if f.name == "json")
 LANGUAGES = ("en", "de")
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+DCTERMS_TITLE = "http://purl.org/dc/terms/title"
 UNSAFE_IN_IRI = re.compile(r'[\s<>"{}|\\^`]')
 LABEL_BATCH = 400
 
@@ -39,13 +40,15 @@ def is_safe_iri(iri: str) -> bool:
 
 
 def label_pattern(variable: str, language: str) -> str:
-    """Graph pattern binding ?<variable>Label: the label in `language`, else English (or German), else any."""
+    """Graph pattern binding ?<variable>Label: the label in `language`, else English (or German), else the
+    title (source documents are named by dcterms:title, not rdfs:label)."""
     first, second = (language, "en") if language != "en" else ("en", "de")
     return (
         f"OPTIONAL {{ ?{variable} <{RDFS_LABEL}> ?{variable}L1 FILTER(langMatches(lang(?{variable}L1), "
         f'"{first}")) }} OPTIONAL {{ ?{variable} <{RDFS_LABEL}> ?{variable}L2 '
         f'FILTER(langMatches(lang(?{variable}L2), "{second}")) }} '
-        f"BIND(COALESCE(?{variable}L1, ?{variable}L2) AS ?{variable}Label)"
+        f"OPTIONAL {{ ?{variable} <{DCTERMS_TITLE}> ?{variable}L3 }} "
+        f"BIND(COALESCE(?{variable}L1, ?{variable}L2, ?{variable}L3) AS ?{variable}Label)"
     )
 
 

@@ -1,5 +1,9 @@
 /* The neighbourhood picture of an entity page, drawn by Cytoscape.js (served by aifkg) from the JSON the
-   page embeds. Everything else on the page works without JavaScript. */
+   page embeds. Everything else on the page works without JavaScript.
+
+   The picture never takes the page's scroll: the mouse wheel scrolls the page, zooming is done with the
+   buttons or Ctrl + wheel, and on a touch screen a swipe scrolls the page unless the reader zoomed in.
+   Colours come from the legend's swatches in entity.css, so the legend and the picture always agree. */
 (function () {
   "use strict";
 
@@ -13,44 +17,133 @@
   if (fallback) {
     fallback.remove(); // the picture is coming
   }
-  var palette = {
-    factory: "#0b4f9c", antenna: "#2a7f62", organisation: "#7a3e9d", system: "#b35900",
-    country: "#a8323e", city: "#a8323e", partnership: "#5c5c00", round: "#3d5a80", other: "#555555"
-  };
 
-  var crowded = elements.nodes.length > 12; // then edge names show on hover only, or they overlap
+  // the colour of each kind, as the legend shows it
+  var colours = {};
+  function colourOf(kind) {
+    if (!(kind in colours)) {
+      var probe = document.createElement("span");
+      probe.className = "swatch kind-" + kind;
+      probe.hidden = false;
+      document.body.appendChild(probe);
+      colours[kind] = window.getComputedStyle(probe).backgroundColor || "#555555";
+      probe.remove();
+    }
+    return colours[kind];
+  }
+
+  // neighbours grouped by kind, then in rings small enough that labels never overlap
+  var neighbours = elements.nodes.filter(function (node) { return !node.data.self; });
+  neighbours.sort(function (a, b) {
+    return a.data.kind === b.data.kind ? a.data.label.localeCompare(b.data.label) : a.data.kind.localeCompare(b.data.kind);
+  });
+  var ringOf = {};
+  var ring = 0;
+  var capacity = 8;
+  var used = 0;
+  neighbours.forEach(function (node) {
+    if (used === capacity) {
+      ring += 1;
+      used = 0;
+      capacity += 6;
+    }
+    ringOf[node.data.id] = ring;
+    used += 1;
+  });
+  var rings = ring + 1;
+
+  var phone = window.matchMedia("(pointer: coarse)").matches;
+  var narrow = container.clientWidth < 640;
   var cy = window.cytoscape({
     container: container,
     elements: elements,
-    maxZoom: 2,
-    minZoom: 0.3,
+    maxZoom: 3,
+    minZoom: 0.2,
+    userZoomingEnabled: false, // the wheel scrolls the page; zoom with the buttons or Ctrl + wheel
+    userPanningEnabled: !phone, // a swipe scrolls the page; see the zoom buttons below
+    boxSelectionEnabled: false,
+    autoungrabify: true,
     style: [
       { selector: "node", style: {
-          "label": "data(label)", "font-size": 11, "color": "#1a1a2e", "text-valign": "bottom", "text-margin-y": 4,
-          "text-wrap": "ellipsis", "text-max-width": 150, "width": 16, "height": 16,
-          "background-color": function (node) { return palette[node.data("kind")] || palette.other; } } },
-      { selector: "node[?self]", style: { "width": 28, "height": 28, "font-weight": "bold", "font-size": 13 } },
+          "label": "data(label)", "font-size": narrow ? 13 : 11, "color": "#1a1a2e", "text-valign": "bottom",
+          "text-margin-y": 3, "text-wrap": "wrap", "text-max-width": narrow ? 110 : 130, "width": 14, "height": 14,
+          "text-background-color": "#f4f6fa", "text-background-opacity": 0.85, "text-background-padding": 1,
+          "background-color": function (node) { return colourOf(node.data("kind")); } } },
+      { selector: "node[?self]", style: { "width": 26, "height": 26, "font-weight": "bold", "font-size": narrow ? 14 : 13 } },
       { selector: "edge", style: {
-          "width": 1.5, "line-color": "#8a8fa3", "target-arrow-color": "#8a8fa3", "target-arrow-shape": "triangle",
-          "curve-style": "bezier", "label": crowded ? "" : "data(label)", "font-size": 9, "color": "#4a4a5a",
-          "text-rotation": "autorotate", "text-background-color": "#ffffff", "text-background-opacity": 0.8 } },
-      { selector: "edge.named", style: { "label": "data(label)", "line-color": "#0b4f9c", "z-index": 10 } },
+          "width": 1.5, "line-color": "#5f6477", "target-arrow-color": "#5f6477", "target-arrow-shape": "triangle",
+          "curve-style": "straight", "label": "", "font-size": 10, "color": "#1a1a2e",
+          "text-rotation": "autorotate", "text-background-color": "#ffffff", "text-background-opacity": 0.9 } },
+      { selector: "edge.named", style: { "label": "data(label)", "line-color": "#0b4f9c", "target-arrow-color": "#0b4f9c", "z-index": 10 } },
       { selector: "edge[?inferred]", style: { "line-style": "dashed" } }
     ],
-    layout: { name: "concentric", concentric: function (node) { return node.data("self") ? 2 : 1; },
-              levelWidth: function () { return 1; }, minNodeSpacing: crowded ? 40 : 60,
-              spacingFactor: crowded ? 1 : 1.5, padding: 20, animate: false }
+    layout: {
+      name: "concentric",
+      concentric: function (node) { return node.data("self") ? rings + 1 : rings - ringOf[node.id()]; },
+      levelWidth: function () { return 1; },
+      nodeDimensionsIncludeLabels: true,
+      minNodeSpacing: 12,
+      avoidOverlap: true,
+      startAngle: 3 / 2 * Math.PI,
+      padding: 12,
+      animate: false
+    }
   });
 
-  cy.on("mouseover", "node", function (event) { event.target.connectedEdges().addClass("named"); });
-  cy.on("mouseout", "node", function (event) { event.target.connectedEdges().removeClass("named"); });
+  // names of the links show when the pointer is on a node (or the node has the focus of a tap)
+  cy.on("mouseover", "node", function (event) {
+    event.target.connectedEdges().addClass("named");
+    container.style.cursor = "pointer";
+    container.title = event.target.data("label");
+  });
+  cy.on("mouseout", "node", function (event) {
+    event.target.connectedEdges().removeClass("named");
+    container.style.cursor = "";
+    container.removeAttribute("title");
+  });
   cy.on("tap", "node", function (event) {
     var href = event.target.data("href");
     if (href && (href.charAt(0) === "/" || /^https?:/i.test(href)) && !event.target.data("self")) {
       window.location.assign(href);
     }
   });
-  cy.on("mouseover", "node", function () { container.style.cursor = "pointer"; });
-  cy.on("mouseout", "node", function () { container.style.cursor = ""; });
+
+  function zoomBy(factor, point) {
+    var level = Math.min(cy.maxZoom(), Math.max(cy.minZoom(), cy.zoom() * factor));
+    cy.zoom({ level: level, renderedPosition: point || { x: container.clientWidth / 2, y: container.clientHeight / 2 } });
+    cy.userPanningEnabled(!phone || cy.zoom() > fitted * 1.01); // on a phone, moving a zoomed picture
+  }
+
+  var fitted = cy.zoom();
+  var tools = document.querySelector(".graph-tools");
+  if (tools) {
+    tools.hidden = false;
+    tools.addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-zoom]");
+      if (!button) {
+        return;
+      }
+      var action = button.getAttribute("data-zoom");
+      if (action === "fit") {
+        cy.fit(undefined, 12);
+        fitted = cy.zoom();
+        cy.userPanningEnabled(!phone);
+      } else {
+        zoomBy(action === "in" ? 1.25 : 0.8);
+      }
+    });
+  }
+  // Ctrl + wheel (and a trackpad's pinch, which browsers report as Ctrl + wheel) zooms; a plain wheel is left
+  // to the page
+  container.addEventListener("wheel", function (event) {
+    if (!event.ctrlKey) {
+      return;
+    }
+    event.preventDefault();
+    var box = container.getBoundingClientRect();
+    zoomBy(event.deltaY < 0 ? 1.1 : 1 / 1.1, { x: event.clientX - box.left, y: event.clientY - box.top });
+  }, { passive: false });
+
   container.setAttribute("data-drawn", String(cy.nodes().length));
+  window.aifkgNeighbourhood = cy; // for the browser tests
 })();
