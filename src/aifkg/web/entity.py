@@ -92,6 +92,7 @@ def property_label(iri: str, row_label: str | None, language: str) -> str:
 
 
 WEB_PAGE_PROPERTIES = {SCHEMA + "url", RDFS + "seeAlso"}
+WIKIDATA = "http://www.wikidata.org/entity/"
 
 
 def value_label(prop: str, iri: str, row_label: str | None) -> str:
@@ -99,6 +100,11 @@ def value_label(prop: str, iri: str, row_label: str | None) -> str:
     its address); any other IRI by its last segment."""
     if row_label:
         return row_label
+    if iri.startswith(WIKIDATA):
+        return "Wikidata " + iri[len(WIKIDATA) :]
+    known = reused_term_label(iri, reader_language())
+    if known:
+        return known
     parts = urlsplit(iri)
     if prop in WEB_PAGE_PROPERTIES and parts.scheme in ("http", "https") and parts.hostname:
         return parts.hostname.removeprefix("www.") + (" …" if parts.path.strip("/") else "")

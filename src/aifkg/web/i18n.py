@@ -149,6 +149,7 @@ ENTITY_UI: dict[str, dict[str, str]] = {
         "zoom_out": "Zoom out",
         "zoom_fit": "Fit",
         "graph_hint": "Zoom with the buttons or Ctrl + mouse wheel; drag the background to move the picture.",
+        "graph_hint_touch": "Zoom with the buttons to read the names; then drag to move the picture.",
         "kind_factory": "AI Factory",
         "kind_antenna": "AI Factory Antenna",
         "kind_organisation": "organisation",
@@ -190,6 +191,7 @@ ENTITY_UI: dict[str, dict[str, str]] = {
         "zoom_out": "Verkleinern",
         "zoom_fit": "Einpassen",
         "graph_hint": "Zoomen mit den Knöpfen oder Strg + Mausrad; den Hintergrund ziehen, um das Bild zu verschieben.",
+        "graph_hint_touch": "Mit den Knöpfen zoomen, um die Namen zu lesen; dann das Bild mit dem Finger verschieben.",
         "kind_factory": "KI-Fabrik",
         "kind_antenna": "KI-Fabrik-Antenne",
         "kind_organisation": "Organisation",
@@ -222,3 +224,17 @@ ENTITY_UI: dict[str, dict[str, str]] = {
 }
 for _language, _words in ENTITY_UI.items():
     UI[_language].update(_words)
+PROV = "http://www.w3.org/ns/prov#"
+REUSED_TERMS.update(
+    {
+        ORG + "Organization": ("organisation", "Organisation"),
+        ORG + "OrganizationalCollaboration": ("consortium", "Konsortium"),
+        SCHEMA + "Country": ("country", "Land"),
+        SCHEMA + "City": ("city", "Stadt"),
+        SCHEMA + "Place": ("place", "Ort"),
+        SCHEMA + "CreativeWork": ("document", "Dokument"),
+        SKOS + "Concept": ("concept", "Begriff"),
+        SKOS + "ConceptScheme": ("concept scheme", "Begriffsschema"),
+        PROV + "Entity": ("provenance entity", "Provenienz-Entität"),
+    }
+)

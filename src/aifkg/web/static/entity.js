@@ -32,25 +32,34 @@
     return colours[kind];
   }
 
-  // neighbours grouped by kind, then in rings small enough that labels never overlap
+  // Neighbours grouped by kind, on rings around the resource: each ring holds only as many as fit side by
+  // side with their labels, the rings are flattened into ellipses (labels are wide and short, so the
+  // picture can use the page's width), and every other ring is turned by half a step so that no line
+  // from the centre runs through a label on an inner ring.
   var neighbours = elements.nodes.filter(function (node) { return !node.data.self; });
   neighbours.sort(function (a, b) {
     return a.data.kind === b.data.kind ? a.data.label.localeCompare(b.data.label) : a.data.kind.localeCompare(b.data.kind);
   });
-  var ringOf = {};
-  var ring = 0;
-  var capacity = 8;
-  var used = 0;
-  neighbours.forEach(function (node) {
-    if (used === capacity) {
-      ring += 1;
-      used = 0;
-      capacity += 6;
-    }
-    ringOf[node.data.id] = ring;
-    used += 1;
+  var LABEL_SPACE = 165; // px along a ring per node, a little more than a label's width
+  var rings = [];
+  var remaining = neighbours.slice();
+  var radius = 0;
+  while (remaining.length) {
+    radius = Math.max(radius + 150, 180);
+    var capacity = Math.max(6, Math.floor(2 * Math.PI * radius / LABEL_SPACE));
+    rings.push({ radius: radius, nodes: remaining.splice(0, capacity) });
+  }
+  var box = { w: Math.max(container.clientWidth, 300), h: Math.max(container.clientHeight, 200) };
+  var flatten = Math.min(1, Math.max(0.45, box.h / box.w));
+  var positions = {};
+  elements.nodes.forEach(function (node) { if (node.data.self) { positions[node.data.id] = { x: 0, y: 0 }; } });
+  rings.forEach(function (ring, index) {
+    var count = ring.nodes.length;
+    ring.nodes.forEach(function (node, i) {
+      var angle = -Math.PI / 2 + 2 * Math.PI * (i + (index % 2 ? 0.5 : 0)) / count;
+      positions[node.data.id] = { x: ring.radius * Math.cos(angle), y: ring.radius * flatten * Math.sin(angle) };
+    });
   });
-  var rings = ring + 1;
 
   var phone = window.matchMedia("(pointer: coarse)").matches;
   var narrow = container.clientWidth < 640;
@@ -66,8 +75,9 @@
     style: [
       { selector: "node", style: {
           "label": "data(label)", "font-size": narrow ? 13 : 11, "color": "#1a1a2e", "text-valign": "bottom",
-          "text-margin-y": 3, "text-wrap": "wrap", "text-max-width": narrow ? 110 : 130, "width": 14, "height": 14,
+          "text-margin-y": 3, "text-wrap": "wrap", "text-max-width": narrow ? 110 : 145, "width": 14, "height": 14,
           "text-background-color": "#f4f6fa", "text-background-opacity": 0.85, "text-background-padding": 1,
+          "min-zoomed-font-size": 8, // smaller labels are hidden, not smudged: zoom in to read them
           "background-color": function (node) { return colourOf(node.data("kind")); } } },
       { selector: "node[?self]", style: { "width": 26, "height": 26, "font-weight": "bold", "font-size": narrow ? 14 : 13 } },
       { selector: "edge", style: {
@@ -77,18 +87,12 @@
       { selector: "edge.named", style: { "label": "data(label)", "line-color": "#0b4f9c", "target-arrow-color": "#0b4f9c", "z-index": 10 } },
       { selector: "edge[?inferred]", style: { "line-style": "dashed" } }
     ],
-    layout: {
-      name: "concentric",
-      concentric: function (node) { return node.data("self") ? rings + 1 : rings - ringOf[node.id()]; },
-      levelWidth: function () { return 1; },
-      nodeDimensionsIncludeLabels: true,
-      minNodeSpacing: 12,
-      avoidOverlap: true,
-      startAngle: 3 / 2 * Math.PI,
-      padding: 12,
-      animate: false
-    }
+    layout: { name: "preset", positions: function (node) { return positions[node.id()]; }, fit: true, padding: 16 }
   });
+  if (cy.zoom() > 1.2) {
+    cy.zoom(1.2); // a small neighbourhood is not blown up
+    cy.center();
+  }
 
   // names of the links show when the pointer is on a node (or the node has the focus of a tap)
   cy.on("mouseover", "node", function (event) {
