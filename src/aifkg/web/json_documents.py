@@ -18,6 +18,7 @@ from flask import Blueprint, Response, request
 from aifkg.jsonld import compact_document, make_context
 from aifkg.sparql import FORMATS
 from aifkg.web.answers import answer
+from aifkg.web.i18n import RDF, RDFS, reused_term_label
 from aifkg.web.lookup import select
 from aifkg.web.runtime import runtime
 
@@ -26,6 +27,7 @@ blueprint = Blueprint("json_documents", __name__)
 NTRIPLES = next(f for f in FORMATS if f.name == "ntriples")
 JSONLD_TYPE = "application/ld+json"
 CONTEXT_PATH = "/context.jsonld"
+OWL_PROPERTY = "http://www.w3.org/2002/07/owl#ObjectProperty"
 _contexts: dict[str, dict[str, Any]] = {}
 _lock = threading.Lock()
 
@@ -80,34 +82,51 @@ def context() -> Response:
     return _json_response(body, f"{JSONLD_TYPE}; charset=utf-8")
 
 
+TERM_KINDS = {
+    "http://www.w3.org/2002/07/owl#Class": "class",
+    "http://www.w3.org/2002/07/owl#ObjectProperty": "property",
+    "http://www.w3.org/2002/07/owl#DatatypeProperty": "property",
+    "http://www.w3.org/2002/07/owl#AnnotationProperty": "property",
+}
+# Terms of RDF and RDFS every query uses, which the ontology does not declare.
+BASIC_TERMS = (RDF + "type", RDFS + "label", RDFS + "comment", RDFS + "subClassOf")
+
+
+def prefixed_name(iri: str, prefixes: dict[str, str]) -> str | None:
+    for prefix, namespace in sorted(prefixes.items(), key=lambda item: -len(item[1])):
+        local = iri[len(namespace) :]
+        if iri.startswith(namespace) and local and all(c.isalnum() or c in "_-" for c in local):
+            return f"{prefix}:{local}"
+    return None
+
+
 def ontology_terms(language: str) -> list[dict[str, str]]:
-    """Classes and properties of our ontology with label and comment, for completion in the editor."""
-    namespace = runtime().settings.base_iri + "ontology#"
+    """The classes and properties the ontology declares (its own and the reused ones), with label and
+    comment, for completion in the query editor; each with its prefixed name under the editor's prefixes."""
+    state = runtime()
+    kinds = " ".join(f"<{kind}>" for kind in TERM_KINDS)
     rows = select(
-        "SELECT ?term ?kind ?label ?comment WHERE { GRAPH ?g { ?term a ?kind } "
-        f'FILTER(STRSTARTS(STR(?term), "{namespace}")) '
-        "VALUES ?kind { <http://www.w3.org/2002/07/owl#Class> <http://www.w3.org/2002/07/owl#ObjectProperty> "
-        "<http://www.w3.org/2002/07/owl#DatatypeProperty> } "
-        f"OPTIONAL {{ ?term <http://www.w3.org/2000/01/rdf-schema#label> ?label "
-        f'FILTER(langMatches(lang(?label), "{language}")) }} '
-        "OPTIONAL { ?term <http://www.w3.org/2000/01/rdf-schema#comment> ?comment "
-        'FILTER(langMatches(lang(?comment), "en")) } } ORDER BY ?term'
+        f"SELECT ?term ?kind ?label ?comment WHERE {{ GRAPH <{state.settings.graph_iri('ontology')}> "
+        f"{{ ?term a ?kind }} VALUES ?kind {{ {kinds} }} FILTER(isIRI(?term)) "
+        f"OPTIONAL {{ ?term <{RDFS}label> ?label FILTER(langMatches(lang(?label), \"{language}\")) }} "
+        f'OPTIONAL {{ ?term <{RDFS}comment> ?comment FILTER(langMatches(lang(?comment), "en")) }} }} ORDER BY ?term'
     )
+    rows += [{"term": {"value": iri}, "kind": {"value": OWL_PROPERTY}} for iri in BASIC_TERMS if iri != RDF + "type"]
     terms: dict[str, dict[str, str]] = {}
     for row in rows:
         iri = row["term"]["value"]
-        kind = "class" if row["kind"]["value"].endswith("#Class") else "property"
-        terms.setdefault(
-            iri,
-            {
-                "iri": iri,
-                "prefixed": "aif:" + iri[len(namespace) :],
-                "kind": kind,
-                "label": row.get("label", {}).get("value", ""),
-                "comment": row.get("comment", {}).get("value", ""),
-            },
-        )
-    return list(terms.values())
+        prefixed = prefixed_name(iri, state.prefixes)
+        if prefixed is None or iri in terms:
+            continue
+        label = row.get("label", {}).get("value") or reused_term_label(iri, language) or ""
+        terms[iri] = {
+            "iri": iri,
+            "prefixed": prefixed,
+            "kind": TERM_KINDS.get(row["kind"]["value"], "property"),
+            "label": label,
+            "comment": row.get("comment", {}).get("value", ""),
+        }
+    return sorted(terms.values(), key=lambda term: term["prefixed"])
 
 
 @blueprint.route("/ontology/terms.json")
@@ -115,5 +134,5 @@ def terms() -> Response:
     language = request.args.get("lang", "en")
     if language not in ("en", "de"):
         language = "en"
-    body = json.dumps({"prefix": "aif", "terms": ontology_terms(language)}, ensure_ascii=False).encode("utf-8")
-    return _json_response(body, "application/json")
+    body = json.dumps({"prefixes": runtime().prefixes, "terms": ontology_terms(language)}, ensure_ascii=False)
+    return _json_response(body.encode("utf-8"), "application/json")

@@ -1,5 +1,14 @@
 /* The query page: YASGUI (served by aifkg, no CDN) replaces the plain form, which stays the page without
-   JavaScript. The examples, the share link and the download links follow the editor's query. */
+   JavaScript. The examples, the share link and the download links follow the editor's query.
+
+   What this adds to the stock editor:
+   - the server's prefixes are predefined: the editor knows them (no "prefix not defined" mark), and a
+     query that uses one without declaring it is sent with the declaration added;
+   - completion of classes and properties from the ontology itself (/ontology/terms.json), never from an
+     outside service: YASQE's own class and property completers (which ask lov.linkeddata.es) are replaced;
+   - labels beside IRIs in the results, asked from this endpoint;
+   - a chart view for results that count something per thing, and a map view for results with coordinates;
+   - names for the controls YASGUI leaves unlabelled. */
 (function () {
   "use strict";
 
@@ -10,40 +19,154 @@
     return; // the plain form keeps working
   }
   var config = JSON.parse(configElement.textContent);
+  var words = config.words || {};
+  var language = document.documentElement.lang || "en";
   var Yasgui = window.Yasgui;
   var Yasqe = window.Yasqe;
   var Yasr = window.Yasr;
   var endpoint = new URL(config.endpoint, window.location.href).href;
+  var SVG = "http://www.w3.org/2000/svg";
+  var NUMERIC = /#(integer|decimal|double|float|int|long|short|nonNegativeInteger|positiveInteger)$/;
 
-  // Our prefixes for the editor's prefix completion; the bundled list of other vocabularies stays out, and
-  // the property and class completers (which ask an outside service) are not enabled.
-  var prefixList = Object.keys(config.prefixes).sort().map(function (name) {
-    return name + ": <" + config.prefixes[name] + ">";
-  });
-  Yasqe.forkAutocompleter("prefixes", { name: "localPrefixes", get: function () { return Promise.resolve(prefixList); } }, false);
-  Yasr.plugins.table.defaults.openIriInNewWindow = false;
-
-  var yasgui = new Yasgui(mount, {
-    requestConfig: { endpoint: endpoint, method: "POST" },
-    copyEndpointOnNewTab: true,
-    endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; }, keys: [] },
-    persistenceId: null, // every visit starts from what the URL says, so a shared link means the same thing
-    populateFromUrl: true, // #query=... from YASGUI's own share button
-    autofocus: false,
-    yasqe: { value: textarea.value, autocompleters: ["variables", "localPrefixes"], editorHeight: "320px" },
-    yasr: { prefixes: config.prefixes, defaultPlugin: "table" }
-  });
-
-  document.getElementById("plain-query").hidden = true;
-  document.body.classList.add("has-editor");
-
-  function currentTab() {
-    return yasgui.getTab();
+  var prefixes = {};
+  Object.keys(config.prefixes).forEach(function (name) { prefixes[name] = config.prefixes[name]; });
+  if (!prefixes.id) {
+    prefixes.id = config.idBase; // shortens our own IRIs in the results
   }
 
-  function queryKind(yasqe) {
-    var type = (yasqe.getQueryType && yasqe.getQueryType()) || "SELECT";
-    return type === "CONSTRUCT" || type === "DESCRIBE" ? "graph" : "results";
+  // ---- predefined prefixes ----
+
+  // The editor's SPARQL mode starts every query knowing our prefixes.
+  var CodeMirror = Object.getPrototypeOf(Yasqe);
+  if (CodeMirror && CodeMirror.modes && CodeMirror.modes.sparql11 && CodeMirror.defineMode) {
+    var original = CodeMirror.modes.sparql11;
+    CodeMirror.defineMode("sparql11", function (cmConfig, modeConfig) {
+      var mode = original(cmConfig, modeConfig);
+      var startState = mode.startState;
+      mode.startState = function () {
+        var state = startState.apply(mode, arguments);
+        Object.keys(prefixes).forEach(function (name) {
+          if (state.prefixes && state.prefixes[name] === undefined) {
+            state.prefixes[name] = prefixes[name];
+          }
+        });
+        return state;
+      };
+      return mode;
+    });
+  }
+
+  // The declarations a query needs for the predefined prefixes it uses but does not declare.
+  function withPrefixes(text) {
+    var declared = {};
+    var declaration = /PREFIX\s+([A-Za-z][\w.-]*)?:/gi;
+    var match;
+    while ((match = declaration.exec(text)) !== null) {
+      declared[match[1] || ""] = true;
+    }
+    var missing = Object.keys(prefixes).filter(function (name) {
+      return !declared[name] && new RegExp("(^|[\\s({;,./^|!*+?=])" + name + ":", "m").test(text);
+    });
+    return missing.map(function (name) { return "PREFIX " + name + ": <" + prefixes[name] + ">\n"; }).join("") + text;
+  }
+
+  // ---- completion from the ontology ----
+
+  var termsRequest = null;
+  var termLabels = {};
+  function ontologyTerms() {
+    if (!termsRequest) {
+      termsRequest = fetch("/ontology/terms.json?lang=" + encodeURIComponent(language))
+        .then(function (response) { return response.ok ? response.json() : { terms: [] }; })
+        .then(function (data) {
+          data.terms.forEach(function (term) {
+            termLabels[term.iri] = term.label;
+            termLabels[term.prefixed] = term.label;
+          });
+          return data.terms;
+        })
+        .catch(function () { return []; });
+    }
+    return termsRequest;
+  }
+  function completeTerms(kind) {
+    return function (yasqe, token) {
+      var typed = ((token && token.autocompletionString) || "").toLowerCase();
+      var shortTyped = ((token && token.string) || "").toLowerCase();
+      return ontologyTerms().then(function (terms) {
+        return terms.filter(function (term) {
+          return term.kind === kind && (term.iri.toLowerCase().indexOf(typed) === 0 ||
+            term.prefixed.toLowerCase().indexOf(shortTyped) === 0 ||
+            (term.label && shortTyped.length > 1 && term.label.toLowerCase().indexOf(shortTyped) >= 0));
+        }).map(function (term) { return term.iri; });
+      });
+    };
+  }
+  function labelHints(yasqe, hints) {
+    return hints.map(function (hint) {
+      var label = termLabels[hint.text] || termLabels[String(hint.text).replace(/^<|>$/g, "")];
+      if (label) {
+        hint.displayText = hint.text + " — " + label;
+      }
+      return hint;
+    });
+  }
+  var prefixList = Object.keys(prefixes).sort().map(function (name) { return name + ": <" + prefixes[name] + ">"; });
+  // Same names as YASQE's own completers, so nothing can switch the outside ones back on.
+  Yasqe.forkAutocompleter("prefixes", { name: "prefixes", get: function () { return Promise.resolve(prefixList); }, persistenceId: null }, false);
+  Yasqe.forkAutocompleter("class", { name: "class", get: completeTerms("class"), postprocessHints: labelHints }, false);
+  Yasqe.forkAutocompleter("property", { name: "property", get: completeTerms("property"), postprocessHints: labelHints }, false);
+  Yasqe.defaults.autocompleters = ["variables", "prefixes", "class", "property"];
+  Yasr.plugins.table.defaults.openIriInNewWindow = false;
+
+  // ---- labels beside IRIs ----
+
+  var labels = {}; // IRI -> label ("" while asked or when it has none)
+  function askLabels(iris) {
+    var wanted = iris.filter(function (iri) {
+      return !(iri in labels) && /^https?:\/\/[^\s<>"{}|\\^`]+$/.test(iri);
+    }).slice(0, 300);
+    if (!wanted.length) {
+      return Promise.resolve(false);
+    }
+    wanted.forEach(function (iri) { labels[iri] = ""; });
+    var query = "SELECT ?s ?label WHERE { VALUES ?s { " + wanted.map(function (iri) { return "<" + iri + ">"; }).join(" ") +
+      " } ?s <http://www.w3.org/2000/01/rdf-schema#label>|<http://purl.org/dc/terms/title> ?label " +
+      'FILTER(lang(?label) = "" || langMatches(lang(?label), "' + language + '") || langMatches(lang(?label), "en")) }';
+    return fetch(endpoint, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json" },
+      body: new URLSearchParams({ query: query }).toString()
+    }).then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (!data) {
+          return false;
+        }
+        data.results.bindings.forEach(function (row) {
+          var iri = row.s.value;
+          if (!labels[iri] || row.label["xml:lang"] === language) {
+            labels[iri] = row.label.value;
+          }
+        });
+        return true;
+      }).catch(function () { return false; });
+  }
+  function iriOf(link) {
+    return link.getAttribute("data-iri") || link.getAttribute("href") || "";
+  }
+  function showLabels(root) {
+    var links = Array.prototype.slice.call(root.querySelectorAll(".yasr a.iri"));
+    links.forEach(function (link) {
+      var label = labels[iriOf(link)];
+      var next = link.nextElementSibling;
+      if (label && !(next && next.classList.contains("iri-label"))) {
+        var span = document.createElement("span");
+        span.className = "iri-label";
+        span.textContent = label;
+        link.insertAdjacentElement("afterend", span);
+      }
+    });
+    return links;
   }
 
   // Our own IRIs open this server's pages (settings decide the base, not this file).
@@ -56,19 +179,301 @@
     }
     return null;
   }
-
   function relinkResults(root) {
-    var links = root.querySelectorAll("a.iri");
+    var links = root.querySelectorAll("a.iri:not([data-iri])");
     for (var i = 0; i < links.length; i++) {
-      var local = localHref(links[i].getAttribute("href") || "");
+      var iri = links[i].getAttribute("href") || "";
+      links[i].setAttribute("data-iri", iri);
+      var local = localHref(iri);
       if (local) {
-        links[i].setAttribute("data-iri", links[i].getAttribute("href"));
         links[i].setAttribute("href", local);
         links[i].removeAttribute("target");
       }
     }
   }
-  new MutationObserver(function () { relinkResults(mount); }).observe(mount, { childList: true, subtree: true });
+
+  // names for the controls YASGUI and YASR leave unlabelled
+  function labelControls(root) {
+    var named = [
+      [".controlbar input.autocomplete", words.endpoint || "SPARQL endpoint"],
+      [".yasqe .CodeMirror textarea", words.editor || "SPARQL query"],
+      [".yasr .pageSizeWrapper select, .yasr select", words.pageSize || "Rows per page"],
+      [".yasr .tableFilter, .yasr input[type=text]", words.filter || "Filter the results"]
+    ];
+    named.forEach(function (pair) {
+      var found = root.querySelectorAll(pair[0]);
+      for (var i = 0; i < found.length; i++) {
+        if (!found[i].hasAttribute("aria-label") && !(found[i].labels && found[i].labels.length)) {
+          found[i].setAttribute("aria-label", pair[1]);
+        }
+      }
+    });
+    var switchedOff = root.querySelectorAll(".yasr_btn");
+    for (var k = 0; k < switchedOff.length; k++) {
+      if (switchedOff[k].classList.contains("disabled")) {
+        switchedOff[k].setAttribute("aria-disabled", "true");
+      } else {
+        switchedOff[k].removeAttribute("aria-disabled");
+      }
+    }
+    var scrollers = root.querySelectorAll(".CodeMirror-scroll");
+    for (var j = 0; j < scrollers.length; j++) {
+      scrollers[j].setAttribute("tabindex", "-1");
+    }
+  }
+
+  var pending = false;
+  function afterChange() {
+    if (pending) {
+      return;
+    }
+    pending = true;
+    window.requestAnimationFrame(function () {
+      pending = false;
+      relinkResults(mount);
+      labelControls(mount);
+      var links = showLabels(mount);
+      askLabels(links.map(iriOf)).then(function (asked) {
+        if (asked) {
+          showLabels(mount);
+          redrawChart();
+        }
+      });
+    });
+  }
+
+  // ---- chart and map views ----
+
+  function valueText(term) {
+    if (!term) {
+      return "";
+    }
+    if (term.type === "uri") {
+      if (labels[term.value]) {
+        return labels[term.value];
+      }
+      var names = Object.keys(prefixes);
+      for (var i = 0; i < names.length; i++) {
+        if (term.value.indexOf(prefixes[names[i]]) === 0) {
+          return names[i] + ":" + term.value.slice(prefixes[names[i]].length);
+        }
+      }
+    }
+    return term.value;
+  }
+  function isNumber(term) {
+    return term && term.type !== "uri" && term.type !== "bnode" && term.datatype && NUMERIC.test(term.datatype) && isFinite(Number(term.value));
+  }
+  function svgElement(name, attributes, text) {
+    var element = document.createElementNS(SVG, name);
+    Object.keys(attributes || {}).forEach(function (key) { element.setAttribute(key, attributes[key]); });
+    if (text !== undefined) {
+      element.textContent = text;
+    }
+    return element;
+  }
+  function shorten(text, most) {
+    return text.length > most ? text.slice(0, most - 1) + "…" : text;
+  }
+
+  // Counts per thing: one numeric variable and a variable naming the thing, up to 60 rows.
+  function chartData(results) {
+    if (!results || !results.getVariables || !results.getBindings) {
+      return null;
+    }
+    var variables = results.getVariables();
+    var rows = results.getBindings() || [];
+    if (variables.length < 2 || rows.length === 0 || rows.length > 60) {
+      return null;
+    }
+    var numeric = variables.filter(function (name) { return rows.every(function (row) { return isNumber(row[name]); }); });
+    var named = variables.filter(function (name) { return numeric.indexOf(name) < 0; });
+    if (numeric.length !== 1 || named.length === 0) {
+      return null;
+    }
+    return { value: numeric[0], name: named[0], rows: rows };
+  }
+
+  var chartYasr = null;
+  function ChartPlugin(yasr) {
+    this.yasr = yasr;
+    this.priority = 4;
+    this.label = words.chart || "Chart";
+  }
+  ChartPlugin.prototype.canHandleResults = function () { return !!chartData(this.yasr.results); };
+  ChartPlugin.prototype.getIcon = function () {
+    var icon = document.createElement("span");
+    icon.className = "view-icon";
+    icon.textContent = "▤";
+    icon.setAttribute("aria-hidden", "true");
+    return icon;
+  };
+  ChartPlugin.prototype.draw = function () {
+    chartYasr = this.yasr;
+    drawChart(this.yasr);
+  };
+  function drawChart(yasr) {
+    var data = chartData(yasr.results);
+    var target = yasr.resultsEl;
+    target.textContent = "";
+    if (!data) {
+      return;
+    }
+    var rowHeight = 26;
+    var labelWidth = 300;
+    var barWidth = 520;
+    var most = Math.max.apply(null, data.rows.map(function (row) { return Number(row[data.value].value); }).concat([0]));
+    var height = data.rows.length * rowHeight + 30;
+    var svg = svgElement("svg", {
+      "class": "result-chart", "viewBox": "0 0 " + (labelWidth + barWidth + 90) + " " + height,
+      "role": "img", "width": "100%"
+    });
+    var description = [];
+    data.rows.forEach(function (row, index) {
+      var name = valueText(row[data.name]);
+      var value = Number(row[data.value].value);
+      description.push(name + ": " + value.toLocaleString(language));
+      var y = 10 + index * rowHeight;
+      var width = most > 0 ? Math.max(1, value / most * barWidth) : 1;
+      var label = svgElement("text", { x: labelWidth - 8, y: y + rowHeight * 0.62, "text-anchor": "end", "class": "chart-label" }, shorten(name, 42));
+      label.appendChild(svgElement("title", {}, name));
+      svg.appendChild(label);
+      svg.appendChild(svgElement("rect", { x: labelWidth, y: y + 4, width: width, height: rowHeight - 8, rx: 2, "class": "chart-bar" }));
+      svg.appendChild(svgElement("text", { x: labelWidth + width + 6, y: y + rowHeight * 0.62, "class": "chart-value" }, value.toLocaleString(language)));
+    });
+    svg.insertBefore(svgElement("title", {}, data.value + " per " + data.name + ": " + description.join(", ")), svg.firstChild);
+    var figure = document.createElement("figure");
+    figure.className = "result-figure";
+    figure.appendChild(svg);
+    var caption = document.createElement("figcaption");
+    caption.textContent = data.value + " / " + data.name;
+    figure.appendChild(caption);
+    target.appendChild(figure);
+  }
+  function redrawChart() {
+    if (chartYasr && chartYasr.getSelectedPluginName() === "chart") {
+      drawChart(chartYasr);
+    }
+  }
+
+  // Coordinates: variables named lat and long (or latitude/longitude/lon/lng), or a WKT point.
+  function mapData(results) {
+    if (!results || !results.getVariables || !results.getBindings) {
+      return null;
+    }
+    var variables = results.getVariables();
+    var rows = results.getBindings() || [];
+    if (!rows.length) {
+      return null;
+    }
+    var lat = variables.filter(function (name) { return /^(lat|latitude)$/i.test(name); })[0];
+    var long = variables.filter(function (name) { return /^(long|lon|lng|longitude)$/i.test(name); })[0];
+    var wkt = variables.filter(function (name) {
+      return rows.every(function (row) { return row[name] && /^\s*POINT\s*\(/i.test(row[name].value); });
+    })[0];
+    if (!(lat && long) && !wkt) {
+      return null;
+    }
+    var named = variables.filter(function (name) { return name !== lat && name !== long && name !== wkt; })[0];
+    var points = [];
+    rows.forEach(function (row) {
+      var x;
+      var y;
+      if (lat && long && row[lat] && row[long]) {
+        y = Number(row[lat].value);
+        x = Number(row[long].value);
+      } else if (wkt && row[wkt]) {
+        var parts = row[wkt].value.replace(/^\s*POINT\s*\(/i, "").replace(/\).*$/, "").trim().split(/\s+/);
+        x = Number(parts[0]);
+        y = Number(parts[1]);
+      }
+      if (isFinite(x) && isFinite(y) && Math.abs(y) <= 90 && Math.abs(x) <= 180) {
+        points.push({ x: x, y: y, name: named ? valueText(row[named]) : "", href: named && row[named] && row[named].type === "uri" ? localHref(row[named].value) : null });
+      }
+    });
+    return points.length ? points : null;
+  }
+
+  function MapPlugin(yasr) {
+    this.yasr = yasr;
+    this.priority = 3;
+    this.label = words.map || "Map";
+  }
+  MapPlugin.prototype.canHandleResults = function () { return !!mapData(this.yasr.results); };
+  MapPlugin.prototype.getIcon = function () {
+    var icon = document.createElement("span");
+    icon.className = "view-icon";
+    icon.textContent = "◉";
+    icon.setAttribute("aria-hidden", "true");
+    return icon;
+  };
+  MapPlugin.prototype.draw = function () {
+    var points = mapData(this.yasr.results);
+    var target = this.yasr.resultsEl;
+    target.textContent = "";
+    if (!points) {
+      return;
+    }
+    // an equirectangular projection, squeezed by the cosine of the middle latitude
+    var xs = points.map(function (p) { return p.x; });
+    var ys = points.map(function (p) { return p.y; });
+    var west = Math.min.apply(null, xs) - 1;
+    var east = Math.max.apply(null, xs) + 1;
+    var south = Math.min.apply(null, ys) - 1;
+    var north = Math.max.apply(null, ys) + 1;
+    var squeeze = Math.cos((north + south) / 2 * Math.PI / 180);
+    var width = 900;
+    var scale = width / ((east - west) * squeeze);
+    var height = Math.max(200, Math.min(900, (north - south) * scale));
+    scale = Math.min(scale, height / (north - south));
+    var svg = svgElement("svg", { "class": "result-map", "viewBox": "0 0 " + (width + 160) + " " + (height + 20), "role": "group", "width": "100%" });
+    svg.appendChild(svgElement("title", {}, (words.map || "Map") + ": " + points.length));
+    svg.appendChild(svgElement("rect", { x: 0, y: 0, width: width + 160, height: height + 20, "class": "map-ground" }));
+    points.forEach(function (point) {
+      var cx = 10 + (point.x - west) * squeeze * scale;
+      var cy = 10 + (north - point.y) * scale;
+      var group = point.href ? svgElement("a", { href: point.href }) : svgElement("g", {});
+      group.appendChild(svgElement("circle", { cx: cx, cy: cy, r: 5, "class": "map-point" }));
+      group.appendChild(svgElement("text", { x: cx + 8, y: cy + 4, "class": "map-label" }, shorten(point.name, 30)));
+      group.appendChild(svgElement("title", {}, point.name + " (" + point.y + ", " + point.x + ")"));
+      svg.appendChild(group);
+    });
+    var figure = document.createElement("figure");
+    figure.className = "result-figure";
+    figure.appendChild(svg);
+    var caption = document.createElement("figcaption");
+    caption.textContent = words.mapNote || "Points at their coordinates (no base map).";
+    figure.appendChild(caption);
+    target.appendChild(figure);
+  };
+
+  Yasr.registerPlugin("chart", ChartPlugin);
+  Yasr.registerPlugin("map", MapPlugin);
+
+  var yasgui = new Yasgui(mount, {
+    requestConfig: { endpoint: endpoint, method: "POST", adjustQueryBeforeRequest: function (yasqe) { return withPrefixes(yasqe.getValue()); } },
+    copyEndpointOnNewTab: true,
+    endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; }, keys: [] },
+    persistenceId: null, // every visit starts from what the URL says, so a shared link means the same thing
+    populateFromUrl: true, // #query=... from YASGUI's own share button
+    autofocus: false,
+    yasqe: { value: textarea.value, autocompleters: ["variables", "prefixes", "class", "property"], editorHeight: "320px" },
+    yasr: { prefixes: prefixes, defaultPlugin: "table", pluginOrder: ["table", "chart", "map", "response"] }
+  });
+
+  document.getElementById("plain-query").hidden = true;
+  document.body.classList.add("has-editor");
+  new MutationObserver(afterChange).observe(mount, { childList: true, subtree: true });
+  afterChange();
+
+  function currentTab() {
+    return yasgui.getTab();
+  }
+
+  function queryKind(yasqe) {
+    var type = (yasqe.getQueryType && yasqe.getQueryType()) || "SELECT";
+    return type === "CONSTRUCT" || type === "DESCRIBE" ? "graph" : "results";
+  }
 
   function updateLinks() {
     var tab = currentTab();
@@ -82,7 +487,7 @@
     var downloads = document.querySelectorAll("#downloads a.download");
     for (var i = 0; i < downloads.length; i++) {
       var link = downloads[i];
-      link.href = "/sparql?" + new URLSearchParams({ query: text, format: link.getAttribute("data-format") }).toString();
+      link.href = "/sparql?" + new URLSearchParams({ query: withPrefixes(text), format: link.getAttribute("data-format") }).toString();
       link.hidden = link.getAttribute("data-kind") !== kind;
     }
   }
