@@ -29,6 +29,7 @@ from rdflib import Graph
 from aifkg import __version__
 from aifkg.config import Settings
 from aifkg.graph import SourceGraphs, fingerprint, load_sources
+from aifkg.jsonld import compact_document, make_context
 from aifkg.stats import GraphStats, compute_stats
 
 if TYPE_CHECKING:
@@ -86,7 +87,15 @@ class Build:
         return self.folder / "dumps" / name
 
 
-ENGINE_MODULES = ("build.py", "graph.py", "reasoning.py", "reasonable_closure.py", "validation.py", "stats.py")
+ENGINE_MODULES = (
+    "build.py",
+    "graph.py",
+    "reasoning.py",
+    "reasonable_closure.py",
+    "validation.py",
+    "stats.py",
+    "jsonld.py",
+)
 
 
 def engine_fingerprint() -> str:
@@ -242,14 +251,19 @@ def _to_quads(graphs: dict[str, Graph], graph_iris: dict[str, str]) -> list[ox.Q
     return quads
 
 
-def write_build(folder: Path, quads: list[ox.Quad], prefixes: dict[str, str]) -> None:
-    """The dataset and its dumps; Turtle and N-Triples hold the union, the others keep the graphs."""
+def write_build(folder: Path, quads: list[ox.Quad], prefixes: dict[str, str], ontology_namespace: str = "") -> None:
+    """The dataset and its dumps; Turtle and N-Triples hold the union, the others keep the graphs. The
+    JSON-LD dump is compacted with the context the server publishes at /context.jsonld (carried inline,
+    so reading it needs no network)."""
     (folder / "dumps").mkdir(parents=True)
     ox.serialize(quads, folder / DATASET_FILE, format=ox.RdfFormat.N_QUADS)
     triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
     for name, rdf_format in DUMP_FORMATS.items():
         target = folder / "dumps" / name
-        if rdf_format.supports_datasets:
+        if rdf_format == ox.RdfFormat.JSON_LD:
+            document = compact_document(quads, make_context(quads, ontology_namespace))
+            target.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+        elif rdf_format.supports_datasets:
             ox.serialize(quads, target, format=rdf_format, prefixes=prefixes)
         elif rdf_format == ox.RdfFormat.N_TRIPLES:
             ox.serialize(triples, target, format=rdf_format)
@@ -323,7 +337,7 @@ def run_build(settings: Settings, progress: Progress = lambda _: None, force: bo
     # the staging folder's name starts with a dot, which no build key and no `current` pointer matches, so a
     # folder left half-written (disk full, a crash) is never taken for a build
     try:
-        write_build(staging, quads, prefixes)
+        write_build(staging, quads, prefixes, settings.base_iri + "ontology#")
         files = {
             name: {"bytes": (staging / name).stat().st_size, DIGEST: file_digest(staging / name)}
             for name in BUILD_FILES

@@ -113,12 +113,38 @@ def _no_remote_documents(url: str, options: dict[str, Any] | None = None) -> dic
     )
 
 
+def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal | Any) -> dict[str, str]:
+    if isinstance(term, ox.NamedNode):
+        return {"@id": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"@id": "_:" + term.value}
+    if not isinstance(term, ox.Literal):
+        raise ValueError(f"cannot write {term!r} as JSON-LD")
+    if term.language:
+        return {"@value": term.value, "@language": term.language}
+    if term.datatype.value == XSD + "string":
+        return {"@value": term.value}
+    return {"@value": term.value, "@type": term.datatype.value}
+
+
 def _expanded(quads: Iterable[ox.Quad | ox.Triple]) -> list[dict[str, Any]]:
-    """The quads as expanded JSON-LD (named graphs kept), by pyld's RDF algorithm over N-Quads."""
-    payload = ox.serialize(list(quads), format=ox.RdfFormat.N_QUADS)
-    text = payload.decode("utf-8") if isinstance(payload, bytes) else ""
-    expanded: list[dict[str, Any]] = jsonld.from_rdf(text, {"format": "application/n-quads"})
-    return expanded
+    """The quads as expanded JSON-LD, named graphs kept: the JSON-LD "serialize RDF as JSON-LD" algorithm
+    without native types (so every literal keeps its lexical form); pyld then compacts it."""
+    graphs: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    for quad in quads:
+        graph_name = quad.graph_name if isinstance(quad, ox.Quad) else ox.DefaultGraph()
+        graph = "" if isinstance(graph_name, ox.DefaultGraph) else _term(graph_name)["@id"]
+        subject = _term(quad.subject)["@id"]
+        node = graphs[graph].setdefault(subject, {"@id": subject})
+        value = _term(quad.object)
+        if quad.predicate.value == RDF + "type" and "@id" in value:
+            node.setdefault("@type", []).append(value["@id"])
+        else:
+            node.setdefault(quad.predicate.value, []).append(value)
+    top = graphs.pop("", {})
+    for name, nodes in graphs.items():
+        top.setdefault(name, {"@id": name})["@graph"] = list(nodes.values())
+    return list(top.values())
 
 
 def compact_document(
