@@ -47,6 +47,16 @@ class Gap:
     message: str
 
 
+@dataclass(frozen=True)
+class GapsOf:
+    """The gaps of one entity, as the page lists them."""
+
+    iri: str
+    label: str
+    href: str | None
+    gaps: list[Gap]
+
+
 @dataclass
 class EntityChanges:
     subject: str
@@ -69,7 +79,7 @@ class Changes:
         entities: OrderedDict[str, EntityChanges] = OrderedDict()
         for triples, added in ((self.added, True), (self.removed, False)):
             for triple in triples:
-                subject = triple.subject.value
+                subject = str(getattr(triple.subject, "value", triple.subject))
                 entry = entities.setdefault(subject, EntityChanges(subject))
                 (entry.added if added else entry.removed).append(triple)
         return [entities[key] for key in sorted(entities)]
@@ -211,13 +221,10 @@ def gaps() -> Response:
         grouped.setdefault(gap.focus, []).append(gap)
     names = labels_of([*grouped, *(gap.path for gap in found if gap.path)], language)
     names.update({gap.path: property_label(gap.path, names.get(gap.path), language) for gap in found if gap.path})
-    entities = [
-        {"iri": focus, "label": names.get(focus, focus), "href": link_target(focus), "gaps": items}
-        for focus, items in grouped.items()
-    ]
-    entities.sort(key=lambda entity: str(entity["label"]).lower())
+    entities = [GapsOf(focus, names.get(focus, focus), link_target(focus), items) for focus, items in grouped.items()]
+    entities.sort(key=lambda entity: entity.label.lower())
     if request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json":
-        body = [{"entity": e["iri"], "gaps": [g.__dict__ for g in e["gaps"]]} for e in entities]  # type: ignore[attr-defined]
+        body = [{"entity": e.iri, "gaps": [g.__dict__ for g in e.gaps]} for e in entities]
         return Response(json.dumps(body, ensure_ascii=False), content_type="application/json")
     return _page("gaps.html", language, entities=entities, names=names, total=len(found))
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Response, render_template, request
 
@@ -181,7 +181,8 @@ def summary_of(properties: list[PropertyGroup]) -> list[PropertyGroup]:
 def currency_of(rows: list[Row]) -> str:
     """The subject's aif:fundingCurrency (the unit of its amounts), if it states one."""
     wanted = runtime().settings.base_iri + "ontology#" + CURRENCY
-    return next((row["o"]["value"] for row in rows if row["p"]["value"] == wanted and row["o"]["type"] == "literal"), "")
+    stated = (row["o"]["value"] for row in rows if row["p"]["value"] == wanted and row["o"]["type"] == "literal")
+    return next(stated, "")
 
 
 TITLE_PROPERTIES = (RDFS + "label", SKOS + "prefLabel", DCTERMS + "title", SCHEMA + "name")
@@ -265,7 +266,13 @@ def neighbourhood(
                 direction = (iri, value.value) if outwards else (value.value, iri)
                 edge = edges.setdefault(
                     key,
-                    {"id": f"e{len(edges)}", "source": direction[0], "target": direction[1], "labels": [], "inferred": True},
+                    {
+                        "id": f"e{len(edges)}",
+                        "source": direction[0],
+                        "target": direction[1],
+                        "labels": [],
+                        "inferred": True,
+                    },
                 )
                 edge["labels"].append(group.label)
                 edge["inferred"] = edge["inferred"] and value.inferred

@@ -213,7 +213,8 @@ ENTITY_UI: dict[str, dict[str, str]] = {
         "gaps_call_any": "Gesucht: eine Quelle dafür.",
         "gaps_count": "{} Lücken in {} Entitäten",
         "changes": "Was sich im letzten Build geändert hat",
-        "changes_intro": "Aussagen, die zwischen Build {} ({}) und dem Build davor, {} ({}), hinzukamen oder wegfielen.",
+        "changes_intro": "Aussagen, die zwischen Build {} ({}) und dem Build davor, {} ({}), hinzukamen "
+        "oder wegfielen.",
         "changes_first": "Auf diesem Server gibt es keinen früheren Build zum Vergleich.",
         "changes_none": "Beide Builds enthalten dieselben Aussagen.",
         "changes_count": "{} Aussagen hinzugefügt, {} entfernt, zu {} Entitäten",

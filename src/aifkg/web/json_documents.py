@@ -108,7 +108,7 @@ def ontology_terms(language: str) -> list[dict[str, str]]:
     rows = select(
         f"SELECT ?term ?kind ?label ?comment WHERE {{ GRAPH <{state.settings.graph_iri('ontology')}> "
         f"{{ ?term a ?kind }} VALUES ?kind {{ {kinds} }} FILTER(isIRI(?term)) "
-        f"OPTIONAL {{ ?term <{RDFS}label> ?label FILTER(langMatches(lang(?label), \"{language}\")) }} "
+        f'OPTIONAL {{ ?term <{RDFS}label> ?label FILTER(langMatches(lang(?label), "{language}")) }} '
         f'OPTIONAL {{ ?term <{RDFS}comment> ?comment FILTER(langMatches(lang(?comment), "en")) }} }} ORDER BY ?term'
     )
     rows += [{"term": {"value": iri}, "kind": {"value": OWL_PROPERTY}} for iri in BASIC_TERMS if iri != RDF + "type"]

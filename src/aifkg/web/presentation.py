@@ -136,8 +136,34 @@ UNITS: dict[str, dict[str, str]] = {
     "acceleratorCount": {"en": "accelerators", "de": "Beschleuniger"},
 }
 MONTHS = {
-    "en": "January February March April May June July August September October November December".split(),
-    "de": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember".split(),
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    "de": [
+        "Januar",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
+    ],
 }
 BOOLEANS = {"en": ("yes", "no"), "de": ("ja", "nein")}
 NUMERIC = {XSD + name for name in ("decimal", "integer", "double", "float", "int", "long", "nonNegativeInteger")}
@@ -162,7 +188,7 @@ def order_key(iri: str, label: str, ontology_namespace: str) -> tuple[int, str, 
 def group_number(digits: str, separator: str) -> str:
     head = digits.lstrip("-")
     sign = "-" if digits.startswith("-") else ""
-    groups = []
+    groups: list[str] = []
     while len(head) > 3:
         groups.insert(0, head[-3:])
         head = head[:-3]
