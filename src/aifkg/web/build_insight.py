@@ -165,12 +165,13 @@ def find_gaps(state: Runtime) -> list[Gap]:
     return gaps
 
 
+# per build folder (one process may serve builds from several cache folders, as the tests do)
 _prepared: dict[str, tuple[Changes, list[Gap] | None]] = {}
 
 
 def prepare(state: Runtime) -> None:
     """Compare with the previous build now (app creation, before workers fork); gaps come on first use."""
-    if state.build.key in _prepared:
+    if str(state.build.folder) in _prepared:
         return
     graphs = [state.settings.graph_iri("ontology"), state.settings.graph_iri("data")]
     try:
@@ -178,22 +179,22 @@ def prepare(state: Runtime) -> None:
     except (OSError, SyntaxError, ValueError) as error:  # an unreadable earlier build: nothing to compare
         LOG.warning("cannot compare with the previous build: %s", error)
         changes = Changes(state.build.key, state.build.built_at)
-    _prepared[state.build.key] = (changes, None)
+    _prepared[str(state.build.folder)] = (changes, None)
 
 
 def prepared_changes() -> Changes:
     state = runtime()
     prepare(state)
-    return _prepared[state.build.key][0]
+    return _prepared[str(state.build.folder)][0]
 
 
 def prepared_gaps() -> list[Gap]:
     state = runtime()
     prepare(state)
-    changes, gaps = _prepared[state.build.key]
+    changes, gaps = _prepared[str(state.build.folder)]
     if gaps is None:
         gaps = find_gaps(state)
-        _prepared[state.build.key] = (changes, gaps)
+        _prepared[str(state.build.folder)] = (changes, gaps)
     return gaps
 
 
