@@ -112,13 +112,22 @@
     }
   });
 
+  // On a touch screen the picture lets every touch through to the page (a swipe scrolls it) until the reader
+  // zooms in with the buttons; then a finger moves the picture, and "Fit" gives the page its swipes back.
+  function touchMode() {
+    var zoomedIn = cy.zoom() > fitted * 1.01;
+    cy.userPanningEnabled(!phone || zoomedIn);
+    container.classList.toggle("passive", phone && !zoomedIn);
+  }
+
   function zoomBy(factor, point) {
     var level = Math.min(cy.maxZoom(), Math.max(cy.minZoom(), cy.zoom() * factor));
     cy.zoom({ level: level, renderedPosition: point || { x: container.clientWidth / 2, y: container.clientHeight / 2 } });
-    cy.userPanningEnabled(!phone || cy.zoom() > fitted * 1.01); // on a phone, moving a zoomed picture
+    touchMode();
   }
 
   var fitted = cy.zoom();
+  touchMode();
   var tools = document.querySelector(".graph-tools");
   if (tools) {
     tools.hidden = false;
@@ -131,7 +140,7 @@
       if (action === "fit") {
         cy.fit(undefined, 12);
         fitted = cy.zoom();
-        cy.userPanningEnabled(!phone);
+        touchMode();
       } else {
         zoomBy(action === "in" ? 1.25 : 0.8);
       }
