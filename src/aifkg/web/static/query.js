@@ -276,12 +276,21 @@
     return text.length > most ? text.slice(0, most - 1) + "…" : text;
   }
 
+  // Whether a view can show these results; a result of another shape (ASK, a graph) never breaks YASR.
+  function safely(reader, results) {
+    try {
+      return !!reader(results);
+    } catch (error) {
+      return false;
+    }
+  }
+
   // Counts per thing: one numeric variable and a variable naming the thing, up to 60 rows.
   function chartData(results) {
     if (!results || !results.getVariables || !results.getBindings) {
       return null;
     }
-    var variables = results.getVariables();
+    var variables = results.getVariables() || [];
     var rows = results.getBindings() || [];
     if (variables.length < 2 || rows.length === 0 || rows.length > 60) {
       return null;
@@ -300,7 +309,7 @@
     this.priority = 4;
     this.label = words.chart || "Chart";
   }
-  ChartPlugin.prototype.canHandleResults = function () { return !!chartData(this.yasr.results); };
+  ChartPlugin.prototype.canHandleResults = function () { return safely(chartData, this.yasr.results); };
   ChartPlugin.prototype.getIcon = function () {
     var icon = document.createElement("span");
     icon.className = "view-icon";
@@ -361,7 +370,7 @@
     if (!results || !results.getVariables || !results.getBindings) {
       return null;
     }
-    var variables = results.getVariables();
+    var variables = results.getVariables() || [];
     var rows = results.getBindings() || [];
     if (!rows.length) {
       return null;
@@ -399,7 +408,7 @@
     this.priority = 3;
     this.label = words.map || "Map";
   }
-  MapPlugin.prototype.canHandleResults = function () { return !!mapData(this.yasr.results); };
+  MapPlugin.prototype.canHandleResults = function () { return safely(mapData, this.yasr.results); };
   MapPlugin.prototype.getIcon = function () {
     var icon = document.createElement("span");
     icon.className = "view-icon";
