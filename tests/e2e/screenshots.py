@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import quote
 
 from playwright.sync_api import Page, sync_playwright
 
@@ -46,6 +47,43 @@ def first_href(page: Page, selector: str) -> str:
     return href
 
 
+CHART_QUERY = (
+    "SELECT ?country (COUNT(?factory) AS ?factories) WHERE { ?factory a aif:AIFactory ; "
+    "aif:participatingCountry ?country } GROUP BY ?country ORDER BY DESC(?factories) ?country"
+)
+
+
+def shoot_section(page: Page, selector: str, name: str) -> None:
+    page.locator(selector).first.screenshot(path=str(OUT / f"{name}.png"))
+    print(f"docs/screenshots/{name}.png")
+
+
+def shoot_entity_views(page: Page, entity: str) -> None:
+    """The neighbourhood picture with its legend, an entity page on a phone, the query editor's labels and
+    chart view, and the pages of gaps and changes."""
+    page.goto(entity)
+    page.locator("#neighbourhood[data-drawn]").wait_for()
+    shoot_section(page, "section[aria-labelledby=neighbourhood-heading]", "entity-graph")
+    phone = page.context.browser.new_page(  # type: ignore[union-attr]
+        base_url=page.url.split("/id/")[0], viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    phone.goto(entity)
+    phone.locator("#neighbourhood[data-drawn]").wait_for()
+    phone.screenshot(path=str(OUT / "entity-mobile.png"))
+    print("docs/screenshots/entity-mobile.png")
+    phone.close()
+    page.goto("/sparql?qtext=" + quote(CHART_QUERY))
+    page.locator(".yasr .iri-label").first.wait_for()
+    shoot(page, "query-labels")
+    page.locator(".yasr .select_chart").click()
+    page.locator("svg.result-chart").wait_for()
+    shoot(page, "query-chart")
+    page.goto("/gaps")
+    shoot(page, "gaps")
+    page.goto("/changes")
+    shoot(page, "changes")
+
+
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as cache, sync_playwright() as driver:
@@ -66,6 +104,7 @@ def main() -> int:
             page.goto(entity + "?lang=de")
             page.locator("#neighbourhood canvas").first.wait_for()
             shoot(page, "entity-de")
+            shoot_entity_views(page, entity)
             page.goto("/ontology")
             shoot(page, "ontology")
             page.goto("/questions")

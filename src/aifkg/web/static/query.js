@@ -222,6 +222,25 @@
     }
   }
 
+  // YASR's "Simple view" (values without RDF syntax) is switched on once, the first time the table shows;
+  // the reader can switch it off again
+  var simpleViewSet = false;
+  function simpleView(root) {
+    if (simpleViewSet) {
+      return;
+    }
+    var label = Array.prototype.filter.call(root.querySelectorAll(".yasr .tableControls .switch"), function (element) {
+      return /Simple view/.test(element.textContent);
+    })[0];
+    var box = label && label.querySelector("input[type=checkbox]");
+    if (box) {
+      simpleViewSet = true;
+      if (!box.checked) {
+        box.click();
+      }
+    }
+  }
+
   var pending = false;
   function afterChange() {
     if (pending) {
@@ -230,6 +249,7 @@
     pending = true;
     window.requestAnimationFrame(function () {
       pending = false;
+      simpleView(mount);
       relinkResults(mount);
       labelControls(mount);
       var links = showLabels(mount);
@@ -467,7 +487,11 @@
     populateFromUrl: true, // #query=... from YASGUI's own share button
     autofocus: false,
     yasqe: { value: textarea.value, autocompleters: ["variables", "prefixes", "class", "property"], editorHeight: "320px" },
-    yasr: { prefixes: prefixes, defaultPlugin: "table", pluginOrder: ["table", "chart", "map", "response"] }
+    yasr: {
+      prefixes: prefixes,
+      defaultPlugin: "table",
+      pluginOrder: ["table", "chart", "map", "response"]
+    }
   });
 
   document.getElementById("plain-query").hidden = true;
