@@ -290,7 +290,7 @@ def run_build(settings: Settings, progress: Progress = lambda _: None, force: bo
         raise BuildError(str(error)) from error
     seconds["load"] = time.perf_counter() - started
 
-    progress(f"reasoning over {len(sources.ontology) + len(sources.data)} triples")
+    progress(f"reasoning with owlrl over {len(sources.ontology) + len(sources.data)} triples")
     mark = time.perf_counter()
     try:
         closure = infer_with_timeout(sources.ontology, sources.data, settings.reasoning_timeout, settings.base_iri)

@@ -94,7 +94,7 @@ def cmd_reason(args: argparse.Namespace) -> int:
     settings = _settings(args)
     progress = Progress(args.quiet)
     sources = load_sources(settings.ontology_dir, settings.data_dir, settings.shapes_dir)
-    progress("reasoning")
+    progress("reasoning with owlrl")
     closure = infer_with_timeout(sources.ontology, sources.data, settings.reasoning_timeout, settings.base_iri)
     if args.output:
         closure.inferred.serialize(destination=args.output, format="turtle")

@@ -136,19 +136,16 @@ def _error_messages(closed: Graph) -> list[str]:
     )
 
 
-def _is_error_report(triple: Triple) -> bool:
-    """owlrl's own error-message nodes (blank nodes in its agent namespace): reported, never stored."""
-    subject, predicate, obj = triple
-    return isinstance(subject, BNode) and (str(predicate).startswith(str(OWLRL_ERRORS)) or obj == OWLRL_ERRORS.ErrorMessage)
-
-
 def new_triples(closed: Graph, asserted: Graph, base_iri: str) -> tuple[Graph, int]:
-    """The triples of `closed` that `asserted` lacks, without noise, blank nodes skolemized; and the count dropped."""
+    """The triples of `closed` that `asserted` lacks, without noise, blank nodes skolemized; and the count dropped.
+
+    Called only on a consistent closure: owlrl's error-message nodes exist only when `infer` raises.
+    """
     equated = equated_terms(closed)
     labels = skolem_labels(closed)
     inferred, dropped = Graph(), 0
     for triple in closed:
-        if triple in asserted or _is_error_report(triple):
+        if triple in asserted:
             continue
         if noise_reason(triple, equated) is not None:
             dropped += 1
@@ -187,9 +184,7 @@ def _as_ntriples(graph: Graph) -> bytes:
     return graph.serialize(format="nt", encoding="utf-8")
 
 
-def infer_with_timeout(
-    ontology: Graph, data: Graph, timeout: float, base_iri: str = DEFAULT_BASE_IRI
-) -> Closure:
+def infer_with_timeout(ontology: Graph, data: Graph, timeout: float, base_iri: str = DEFAULT_BASE_IRI) -> Closure:
     """Like `infer`, in a child process that is killed after `timeout` seconds (owlrl can run for minutes)."""
     context = multiprocessing.get_context("fork")
     parent_end, child_end = context.Pipe(duplex=False)
@@ -214,4 +209,3 @@ def infer_with_timeout(
     if status == "error":
         raise ReasonerError(payload)
     return Closure(inferred=Graph().parse(data=payload, format="nt"), dropped=dropped)
-
