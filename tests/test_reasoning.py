@@ -149,6 +149,26 @@ def test_skolem_iris_are_stable_across_parses() -> None:
     assert skolems() == skolems()
 
 
+def test_skolem_iris_do_not_move_when_unrelated_data_is_added() -> None:
+    """If a second member of a class expression is added, then the expression's skolem IRI stays the same."""
+    ontology = Graph().parse(
+        data="""
+        @prefix ex: <https://example.org/t#> .
+        @prefix owl: <http://www.w3.org/2002/07/owl#> .
+        ex:C owl:equivalentClass [ owl:intersectionOf ( ex:A ex:B ) ] .
+        """,
+        format="turtle",
+    )
+
+    def expressions(*members: URIRef) -> set[object]:
+        data = _graph(*((member, RDF.type, EX.C) for member in members))
+        return set(infer(ontology, data, base_iri=BASE).inferred.objects(EX.a, RDF.type)) - {EX.A, EX.B, EX.C}
+
+    alone = expressions(EX.a)
+    assert len(alone) == 1 and str(next(iter(alone))).startswith(BASE + SKOLEM_PATH)
+    assert expressions(EX.a, EX.b) == alone
+
+
 # ---- consistency and bounds ----
 
 

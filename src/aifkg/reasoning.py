@@ -95,8 +95,8 @@ def equated_terms(graph: Graph) -> frozenset[object]:
 def skolem_labels(graph: Graph) -> dict[BNode, str]:
     """A label for each blank node of `graph` that depends only on the graph's shape, never on parsing.
 
-    Labelled on the closed graph (every blank node of an inferred triple is in it), so the same input and
-    ontology always give the same labels.
+    `new_triples` labels the asserted graph (every blank node of a closure comes from it), so a node's IRI
+    changes only when the triples around that node change, not when unrelated data is added.
     rdflib's canonical labelling (the RGDA1 algorithm behind rdflib.compare.to_canonical_graph) gives
     isomorphic graphs the same labels, so rebuilding unchanged input yields the same skolem IRIs.
     """
@@ -142,7 +142,9 @@ def new_triples(closed: Graph, asserted: Graph, base_iri: str) -> tuple[Graph, i
     Called only on a consistent closure: owlrl's error-message nodes exist only when `infer` raises.
     """
     equated = equated_terms(closed)
-    labels = skolem_labels(closed)
+    labels = skolem_labels(asserted)
+    if any(isinstance(term, BNode) and term not in labels for triple in closed for term in triple):
+        labels = {**skolem_labels(closed), **labels}  # owlrl made a node of its own: label it too
     inferred, dropped = Graph(), 0
     for triple in closed:
         if triple in asserted:
