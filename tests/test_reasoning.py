@@ -211,6 +211,7 @@ LITAI, PL_SITE, DEAL = ID["factory/litai"], ID["factory/pl"], ID["partnership/li
 ANTENNA, HOST, SYSTEM = ID["antenna/be"], ID["organisation/host"], ID["system/big"]
 CITY, COUNTRY, PARENT = ID["city/vilnius"], ID["country/lt"], ID["organisation/parent"]
 HEALTH, MEDICINE = ID["concept/health"], ID["concept/medicine"]
+MEMBER = ID["organisation/member"]
 
 
 @cache
@@ -225,6 +226,7 @@ def entailed() -> Graph:
     data = _graph(
         (LITAI, RDF.type, AIF.AIFactory),
         (LITAI, AIF.hostingEntity, HOST),
+        (LITAI, ORG.hasMember, MEMBER),
         (LITAI, AIF.buildsSystem, SYSTEM),
         (LITAI, AIF.hostCountry, COUNTRY),
         (LITAI, AIF.partnerIn, DEAL),
@@ -288,6 +290,19 @@ def test_cax_sco_factories_are_organisations() -> None:
 def test_cax_eqc_org_organization_is_foaf_organization() -> None:
     """If X is an org:Organization, then it is a foaf:Organization (ORG's owl:equivalentClass)."""
     assert (LITAI, RDF.type, FOAF.Organization) in entailed()
+
+
+def test_cls_int2_and_cls_avf_members_of_a_collaboration_are_organisations() -> None:
+    """If X is a member of an AI Factory, then X is an org:Organization (ORG: a collaboration's members are).
+
+    Nothing else types a plain member so: org:hasMember's range is only foaf:Agent.
+    """
+    assert (MEMBER, RDF.type, ORG.Organization) in entailed()
+
+
+def test_prp_eqp1_org_membership_is_foaf_membership() -> None:
+    """If F has member X, then F foaf:member X (ORG: org:hasMember owl:equivalentProperty foaf:member)."""
+    assert (LITAI, FOAF.member, HOST) in entailed()
 
 
 def test_prp_dom_and_prp_rng_of_org_membership() -> None:
