@@ -12,20 +12,57 @@ import subprocess
 import sys
 from pathlib import Path
 
-from rdflib import Graph, Namespace, URIRef
+from rdflib import Graph, URIRef
+
+from tests.w3c.manifests import MF, QT
 
 HERE = Path(__file__).resolve().parent
-MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
-QT = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-query#")
-SPARQL10 = (
-    "syntax-sparql1 syntax-sparql2 syntax-sparql3 syntax-sparql4 syntax-sparql5 basic triple-match open-world "
-    "algebra bnode-coreference optional optional-filter graph dataset type-promotion cast boolean-effective-value "
-    "bound expr-builtin expr-ops expr-equals regex i18n construct ask distinct sort solution-seq reduced"
-).split()
-SPARQL11 = (
-    "aggregates bind bindings cast construct exists functions grouping negation project-expression property-path "
-    "subquery syntax-query"
-).split()
+SPARQL10 = [
+    "syntax-sparql1",
+    "syntax-sparql2",
+    "syntax-sparql3",
+    "syntax-sparql4",
+    "syntax-sparql5",
+    "basic",
+    "triple-match",
+    "open-world",
+    "algebra",
+    "bnode-coreference",
+    "optional",
+    "optional-filter",
+    "graph",
+    "dataset",
+    "type-promotion",
+    "cast",
+    "boolean-effective-value",
+    "bound",
+    "expr-builtin",
+    "expr-ops",
+    "expr-equals",
+    "regex",
+    "i18n",
+    "construct",
+    "ask",
+    "distinct",
+    "sort",
+    "solution-seq",
+    "reduced",
+]
+SPARQL11 = [
+    "aggregates",
+    "bind",
+    "bindings",
+    "cast",
+    "construct",
+    "exists",
+    "functions",
+    "grouping",
+    "negation",
+    "project-expression",
+    "property-path",
+    "subquery",
+    "syntax-query",
+]
 SUITES = [f"sparql10/{name}" for name in SPARQL10] + [f"sparql11/{name}" for name in SPARQL11]
 EXTRA = ["sparql11/protocol/manifest.ttl"]
 
@@ -39,7 +76,7 @@ def git_show(gitdir: str, revision: str, path: str) -> bytes:
 def query_files(manifest: bytes, base: str) -> set[str]:
     """The query files a manifest names: an action that is a file, or the qt:query of an action."""
     graph = Graph().parse(data=manifest, format="turtle", publicID=base)
-    names = set()
+    names: set[str] = set()
     for action in graph.objects(None, MF.action):
         targets = [action] if isinstance(action, URIRef) else list(graph.objects(action, QT.query))
         names.update(str(target).removeprefix(base) for target in targets)
