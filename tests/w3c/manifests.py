@@ -70,3 +70,71 @@ def query_tests() -> tuple[QueryTest, ...]:
 
 def queries_of_kind(kind: str) -> list[QueryTest]:
     return [test for test in query_tests() if test.kind == kind]
+
+
+HT = Namespace("http://www.w3.org/2011/http#")
+CNT = Namespace("http://www.w3.org/2011/content#")
+UT = Namespace("http://www.w3.org/2009/sparql/tests/test-update#")
+PROTOCOL = W3C / "sparql11" / "protocol" / "manifest.ttl"
+
+
+@dataclass(frozen=True)
+class HttpRequest:
+    """One request of a W3C protocol test and what its answer must be."""
+
+    method: str
+    path: str  # starts with /sparql/ in the manifest
+    headers: dict[str, str]
+    body: bytes | None
+    statuses: frozenset[str]  # status classes, "2xx", "3xx" or "4xx"
+    result_format: str | None  # "boolean", "tabular" or "RDF"
+    boolean: bool | None
+
+
+@dataclass(frozen=True)
+class ProtocolTest:
+    """A W3C SPARQL Protocol test: its name, whether it needs the W3C data graphs, and its requests."""
+
+    name: str
+    needs_data: bool
+    requests: tuple[HttpRequest, ...]
+
+
+def _request(graph: Graph, node: Node) -> HttpRequest:
+    headers = {}
+    header_list = graph.value(node, HT.headers)
+    for header in Collection(graph, header_list) if header_list is not None else []:
+        headers[str(graph.value(header, HT.fieldName))] = str(graph.value(header, HT.fieldValue))
+    body_node = graph.value(node, HT.body)
+    body = None
+    if body_node is not None:
+        encoding = str(graph.value(body_node, CNT.characterEncoding) or "UTF-8")
+        body = str(graph.value(body_node, CNT.chars)).encode(encoding)
+    answer = graph.value(node, HT.resp)
+    statuses = frozenset(str(s).rsplit("StatusCode", 1)[-1] for s in graph.objects(answer, MF.expectedStatus))
+    result_format = graph.value(answer, MF.expectedFormat)
+    boolean = graph.value(answer, MF.expectedBoolean)
+    return HttpRequest(
+        method=str(graph.value(node, HT.methodName)),
+        path=str(graph.value(node, HT.absolutePath)),
+        headers=headers,
+        body=body,
+        statuses=statuses,
+        result_format=None if result_format is None else str(result_format),
+        boolean=None if boolean is None else str(boolean) == "true",
+    )
+
+
+@cache
+def protocol_tests() -> tuple[ProtocolTest, ...]:
+    """The SPARQL 1.1 Protocol tests, in manifest order."""
+    graph = Graph().parse(PROTOCOL, format="turtle")
+    found = []
+    for entries in graph.objects(None, MF.entries):
+        for test in Collection(graph, entries):
+            request_list = graph.value(graph.value(test, MF.action), HT.requests)
+            assert request_list is not None, test
+            requests = tuple(_request(graph, node) for node in Collection(graph, request_list))
+            needs_data = graph.value(test, UT.graphData) is not None
+            found.append(ProtocolTest(str(test).rsplit("#", 1)[-1], needs_data, requests))
+    return tuple(found)
