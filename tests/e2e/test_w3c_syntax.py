@@ -106,3 +106,26 @@ def test_suites_are_loaded_and_exceptions_are_known() -> None:
     suites = {Path(test.id).parent.as_posix() for test in query_tests()}
     assert {"sparql10/syntax-sparql1", "sparql10/syntax-sparql5", "sparql11/syntax-query"} <= suites
     assert set(EXCEPTIONS) <= {test.id for test in query_tests()}
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+# Beyond SPARQL 1.1: what the engine parses and runs is accepted, since pyoxigraph is the only parser.
+ENGINE_SYNTAX = {
+    "negative-decimal-values": "SELECT * { VALUES ?x { -1.0 -2 -0.5e1 } }",
+    "lateral": "SELECT * { ?s a ?c LATERAL { SELECT ?label { ?s ?p ?label } LIMIT 1 } }",
+    "triple-term-pattern": "SELECT * { ?s ?p <<( ?a ?b ?c )>> }",
+    "reified-triple-pattern": "SELECT * { << ?a ?b ?c >> ?p ?o }",
+    "annotation-pattern": "SELECT * { ?a ?b ?c {| ?p ?o |} }",
+    "triple-term-result": "SELECT (TRIPLE(<http://example.org/a>, <http://example.org/b>, 1) AS ?t) {}",
+    "triple-term-construct": "CONSTRUCT { <http://example.org/a> <http://example.org/b> "
+    "<<( <http://example.org/a> <http://example.org/b> <http://example.org/c> )>> } WHERE {}",
+    "adjust": f'SELECT (ADJUST("2026-12-06T10:00:00Z"^^<{XSD}dateTime>, "PT1H"^^<{XSD}dayTimeDuration>) AS ?d) {{}}',
+    "directional-language-tag": 'SELECT ("x"@en--ltr AS ?l) {}',
+}
+
+
+@pytest.mark.parametrize("query", [pytest.param(q, id=name) for name, q in ENGINE_SYNTAX.items()])
+def test_engine_syntax_beyond_sparql11_is_accepted(server: LiveServer, query: str) -> None:
+    """SPARQL 1.2 triple terms, LATERAL, ADJUST and negative numbers run (200)."""
+    status, message = post_query(server, query.encode())
+    assert status == 200, f"{status} {message}"
