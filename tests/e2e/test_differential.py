@@ -453,7 +453,7 @@ class Setup:
 
 
 @pytest.fixture(scope="module")
-def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
+def differential(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
     """One server on the mini graph; the reference store from its dump; the generated queries."""
     live = start_server(
         [*mini_args(tmp_path_factory.mktemp("differential-cache")), "--server", "granian"],
@@ -497,33 +497,33 @@ def fetch(server: LiveServer, query: str, media_type: str, method: str) -> bytes
         return body
 
 
-def check_select(setup: Setup, query: str, method: str) -> None:
-    expected = ask_engine(setup.store, query)
+def check_select(differential: Setup, query: str, method: str) -> None:
+    expected = ask_engine(differential.store, query)
     assert isinstance(expected, ox.QuerySolutions)
     names, rows = reference_solutions(expected)
     ordered = "ORDER BY" in query.rsplit("}", 1)[-1]
     for name, media_type in SELECT_TYPES.items():
-        body = fetch(setup.server, query, media_type, method)
+        body = fetch(differential.server, query, media_type, method)
         key = text_key if name == "csv" else value_key
         actual = client_rows(Result.parse(io.BytesIO(body), format=name), names, key)
         wanted = [tuple(key(term) for term in row) for row in rows]
         assert same_rows(wanted, actual, ordered), f"{name}: {body[:600]!r}\nexpected {wanted[:10]}"
 
 
-def check_construct(setup: Setup, query: str, method: str) -> None:
-    expected = ask_engine(setup.store, query)
+def check_construct(differential: Setup, query: str, method: str) -> None:
+    expected = ask_engine(differential.store, query)
     assert isinstance(expected, ox.QueryTriples)
     graph = reference_graph(expected)
     for name, media_type in GRAPH_TYPES.items():
-        body = fetch(setup.server, query, media_type, method)
+        body = fetch(differential.server, query, media_type, method)
         actual = Graph().parse(data=body, format=name)
         assert isomorphic(graph, actual), f"{name}: {len(actual)} triples, expected {len(graph)}\n{body[:600]!r}"
 
 
-def check_ask(setup: Setup, query: str, method: str) -> None:
-    expected = ask_engine(setup.store, query)
+def check_ask(differential: Setup, query: str, method: str) -> None:
+    expected = ask_engine(differential.store, query)
     assert isinstance(expected, ox.QueryBoolean)
-    client = SPARQLWrapper(setup.server.endpoint)
+    client = SPARQLWrapper(differential.server.endpoint)
     client.setMethod(method)
     client.setQuery(query)
     client.setReturnFormat(JSON)
@@ -536,22 +536,22 @@ def check_ask(setup: Setup, query: str, method: str) -> None:
 @pytest.mark.parametrize(
     "index", [pytest.param(i, id=f"{i:03d}-{form_of(i)}-{feature_of(i)}") for i in range(QUERY_COUNT)]
 )
-def test_server_answers_like_pyoxigraph(setup: Setup, index: int) -> None:
+def test_server_answers_like_pyoxigraph(differential: Setup, index: int) -> None:
     """The endpoint gives pyoxigraph's own answer to a generated query in every format it offers."""
-    query = setup.queries[index]
+    query = differential.queries[index]
     method = "GET" if index % 2 else "POST"
     checks = {"select": check_select, "construct": check_construct, "ask": check_ask}
-    checks[form_of(index)](setup, query, method)
+    checks[form_of(index)](differential, query, method)
 
 
-def test_generated_queries_cover_features_and_find_answers(setup: Setup) -> None:
+def test_generated_queries_cover_features_and_find_answers(differential: Setup) -> None:
     """The generator is deterministic, covers every feature with every form, and most queries find
     something (so the comparisons are not between empty answers)."""
-    assert setup.queries == [generate(read_terms(setup.store), i) for i in range(QUERY_COUNT)]
+    assert differential.queries == [generate(read_terms(differential.store), i) for i in range(QUERY_COUNT)]
     assert {(feature_of(i), form_of(i)) for i in range(QUERY_COUNT)} >= {(f, "select") for f in FEATURES}
     non_empty = 0
-    for query in setup.queries:
-        answer = ask_engine(setup.store, query)
+    for query in differential.queries:
+        answer = ask_engine(differential.store, query)
         if isinstance(answer, ox.QueryBoolean):
             non_empty += bool(answer)
         else:
