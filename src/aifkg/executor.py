@@ -124,6 +124,7 @@ def _message(request: QueryRequest) -> tuple[Any, ...]:
         request.max_rows,
         request.default_graphs,
         request.named_graphs,
+        request.bindings,
     )
 
 
@@ -148,12 +149,12 @@ def _serve(conn: Connection, store: Any, base_iri: str | None, prefixes: dict[st
     web worker tells how much CPU the next query has used without reading /proc first."""
     while True:
         try:
-            query, result_format, other_format, max_rows, default_graphs, named_graphs = conn.recv()
+            query, result_format, other_format, max_rows, default_graphs, named_graphs, bindings = conn.recv()
         except (EOFError, OSError):
             return
         conn.send_bytes(STARTED)
         request = QueryRequest(
-            query, result_format, max_rows, default_graphs, named_graphs, base_iri, prefixes, other_format
+            query, result_format, max_rows, default_graphs, named_graphs, base_iri, prefixes, other_format, bindings
         )
         status, payload = answer_in_worker(store, request)
         conn.send((status, payload, time.process_time()))

@@ -44,18 +44,22 @@ def answer(
     other_format: ResultFormat | None = None,
     default_graphs: tuple[str, ...] = (),
     named_graphs: tuple[str, ...] = (),
+    bindings: dict[str, str] | None = None,
     trusted: bool = False,
 ) -> CachedAnswer:
     """The serialised answer to a query, from the cache when the build has seen it.
 
     `result_format` is the format for the kind of result it belongs to, `other_format` the one for the other
-    kind (the server negotiates both before the engine knows what the query returns). `trusted` marks the
+    kind (the server negotiates both before the engine knows what the query returns). `bindings` gives IRIs
+    for variables of the query (pyoxigraph substitutes them: values are never spliced into the text; a
+    SELECT must project the variables it binds). `trusted` marks the
     server's own fixed queries (pages, /ontology): they are not held to the row limit meant for clients,
     only to the time limit.
     """
     state = runtime()
     names = (result_format.name if result_format else None, other_format.name if other_format else None)
-    key = (query_text, names, default_graphs, named_graphs, trusted)
+    bound = tuple(sorted((bindings or {}).items()))
+    key = (query_text, names, default_graphs, named_graphs, bound, trusted)
     cached = state.cache.get(key)
     if cached is not None:
         return cached
@@ -66,6 +70,7 @@ def answer(
         max_rows=TRUSTED_MAX_ROWS if trusted else state.settings.max_rows,
         default_graphs=default_graphs,
         named_graphs=named_graphs,
+        bindings=bound,
     )
     try:
         outcome = state.executor.run(query_request, state.settings.query_timeout)
