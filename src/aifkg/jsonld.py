@@ -17,23 +17,16 @@ from typing import Any
 import pyoxigraph as ox
 from pyld import jsonld
 
+from aifkg.namespace import PREFIXES as NAMESPACE_PREFIXES
+
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
-# Vocabularies the context names, in order of preference when two local names collide.
+# Vocabularies the context names: the project's one prefix table (the ones the endpoint predefines), and the
+# geographic vocabularies of the places.
 PREFIXES: dict[str, str] = {
-    "rdf": RDF,
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": XSD,
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "org": "http://www.w3.org/ns/org#",
-    "schema": "https://schema.org/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "vann": "http://purl.org/vocab/vann/",
+    **{prefix: namespace for prefix, namespace in NAMESPACE_PREFIXES.items() if prefix != "aif"},
     "wgs": "http://www.w3.org/2003/01/geo/wgs84_pos#",
     "geo": "http://www.opengis.net/ont/geosparql#",
-    "void": "http://rdfs.org/ns/void#",
 }
 KEY_PREFERENCE = ("aif", "rdfs", "skos", "dcterms", "schema", "org", "wgs", "geo", "owl", "prov", "vann", "void")
 # Keys that read better than the local name.

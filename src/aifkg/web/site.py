@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, render_template, request, send_file
+from flask import Blueprint, Response, abort, render_template, send_file
 
 from aifkg.build import DUMP_FORMATS
 from aifkg.export import DUMP_MEDIA_TYPES, DatasetFacts, describe_dataset
@@ -16,9 +16,8 @@ blueprint = Blueprint("site", __name__)
 
 
 def public_url() -> str:
-    """Where clients reach us: the configured public URL, else the URL of this request's host."""
-    configured = runtime().settings.public_url
-    return (configured.rstrip("/") + "/") if configured else request.host_url
+    """Where clients reach us (settings.public_base): never the Host header of a request."""
+    return runtime().settings.public_base
 
 
 def dataset_facts() -> DatasetFacts:
@@ -46,7 +45,9 @@ def headline_counts() -> dict[str, int]:
         "AI Factory Antennas": per_class.get(ontology + "AIFactoryAntenna", 0),
         "computing systems": per_class.get(ontology + "ComputingSystem", 0),
         "countries": per_class.get("https://schema.org/Country", 0),
-        "organisations": per_class.get("http://www.w3.org/ns/org#Organization", 0),
+        # ORG makes every factory and antenna (an org:OrganizationalCollaboration) an org:Organization too
+        "organisations": per_class.get("http://www.w3.org/ns/org#Organization", 0)
+        - per_class.get("http://www.w3.org/ns/org#OrganizationalCollaboration", 0),
         "triples": state.build.stats.total_triples,
     }
 
