@@ -21,14 +21,15 @@ from aifkg.namespace import PREFIXES as NAMESPACE_PREFIXES
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
-# Vocabularies the context names: the project's one prefix table (the ones the endpoint predefines), and the
-# geographic vocabularies of the places.
+# Vocabularies the context names: the project's one prefix table (the ones the endpoint predefines), the
+# geographic vocabularies of the places and FOAF. Terms of other vocabularies keep their full IRIs.
 PREFIXES: dict[str, str] = {
     **{prefix: namespace for prefix, namespace in NAMESPACE_PREFIXES.items() if prefix != "aif"},
     "wgs": "http://www.w3.org/2003/01/geo/wgs84_pos#",
     "geo": "http://www.opengis.net/ont/geosparql#",
+    "foaf": "http://xmlns.com/foaf/0.1/",  # reused by the organisation axioms the reasoner applies
 }
-KEY_PREFERENCE = ("aif", "rdfs", "skos", "dcterms", "schema", "org", "wgs", "geo", "owl", "prov", "vann", "void")
+KEY_PREFERENCE = ("aif", "rdfs", "skos", "dcterms", "schema", "org", "wgs", "geo", "owl", "prov", "foaf", "vann", "void")
 # Keys that read better than the local name.
 RENAMED = {"http://www.w3.org/ns/org#hasMember": "member"}
 PLAIN = {XSD + "string"}
