@@ -29,7 +29,21 @@ PREFIXES: dict[str, str] = {
     "geo": "http://www.opengis.net/ont/geosparql#",
     "foaf": "http://xmlns.com/foaf/0.1/",  # reused by the organisation axioms the reasoner applies
 }
-KEY_PREFERENCE = ("aif", "rdfs", "skos", "dcterms", "schema", "org", "wgs", "geo", "owl", "prov", "foaf", "vann", "void")
+KEY_PREFERENCE = (
+    "aif",
+    "rdfs",
+    "skos",
+    "dcterms",
+    "schema",
+    "org",
+    "wgs",
+    "geo",
+    "owl",
+    "prov",
+    "foaf",
+    "vann",
+    "void",
+)
 # Keys that read better than the local name.
 RENAMED = {"http://www.w3.org/ns/org#hasMember": "member"}
 PLAIN = {XSD + "string"}
