@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from aifkg.build import run_build
 from aifkg.config import PROJECT_ROOT
+from tests.conftest import MINI, mini_settings, mini_source_args
 from tests.e2e.conftest import LiveServer, start_server, stop_server
 from tests.e2e.test_browser import ARTIFACTS, Problems, browser, playwright  # noqa: F401 (fixtures)
 from tests.test_pages import audit
@@ -272,3 +276,26 @@ def test_gaps_and_changes_pages(desktop: Page, real_server: LiveServer, path: st
     desktop.set_viewport_size(PHONE)
     assert desktop.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert axe_violations(desktop) == []
+
+
+def test_changes_page_with_changes(browser: Browser, tmp_path: Path) -> None:  # noqa: F811
+    """Two builds of the mini fixture in one cache (a label changed in between): the page lists the change."""
+    data = tmp_path / "data"
+    shutil.copytree(MINI / "data", data)
+    run_build(mini_settings(tmp_path / "cache", data_dir=data))
+    file = next(data.glob("*.ttl"))
+    file.write_text(file.read_text(encoding="utf-8").replace('"Big One"@en', '"Big One II"@en'), encoding="utf-8")
+    server = start_server([*mini_source_args(tmp_path / "cache", data), "--server", "granian", "--quiet"], {})
+    page = open_page(browser, server, DESKTOP, "changes")
+    try:
+        page.goto("/changes")
+        section = page.locator("section.changed", has=page.locator("a[href='/id/system/big-one']"))
+        expect(section.locator("li.added")).to_contain_text("Big One II")
+        expect(section.locator("li.removed")).to_contain_text("Big One")
+        assert axe_violations(page) == []
+        page.set_viewport_size(PHONE)
+        assert axe_violations(page) == []
+        assert not page.problems.messages and not page.outside  # type: ignore[attr-defined]
+    finally:
+        page.context.close()
+        stop_server(server)
