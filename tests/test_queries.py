@@ -114,7 +114,7 @@ def _column(rows: list[list[str]], name: str) -> list[str]:
 
 
 def test_key_facts_of_the_fact_pack(store: ox.Store) -> None:
-    """Spot checks against the fact pack of the project (the selection rounds and their factories), independent of the pins."""
+    """Spot checks against the project's fact pack (rounds and their factories), independent of the pins."""
     read = {q.stem.split("-")[0]: q.read_text(encoding="utf-8") for q in QUERIES}
     factories = answer(store, read["01"])
     assert len(factories) - 1 == 19
