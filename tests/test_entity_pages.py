@@ -69,6 +69,12 @@ def test_money_units_dates_and_booleans() -> None:
     assert show_literal("announcedOn", "2025-10-10", XSD + "date", "de").text == "10. Oktober 2025"
     assert show_literal("announcedOn", "2025-10-10", XSD + "date", "en").text == "10 October 2025"
     assert show_literal("aiOptimised", "true", XSD + "boolean", "de").text == "ja"
+    assert show_literal("editionYear", "2025", XSD + "integer", "en").text == "2025"  # a year is not grouped
+    assert show_literal("editionMonth", "11", XSD + "integer", "de").text == "November"
+    assert show_literal("eventDate", "2025-06-21T00:00:00", XSD + "dateTime", "en").text == "21 June 2025"
+    assert (
+        show_literal("deadline", "2026-01-15T17:00:00+01:00", XSD + "dateTime", "de").text == "15. Januar 2026, 17:00"
+    )
     odd = show_literal("x", "P1Y", XSD + "duration", "en")
     assert odd.text == "P1Y" and odd.tag == "duration"  # a kind the page cannot write better keeps its tag
 

@@ -31,6 +31,10 @@ PROPERTY_ORDER: tuple[str, ...] = (
     "acronym",
     DCTERMS + "title",
     RDF + "type",
+    "namePeriod",
+    "listedName",
+    "validFrom",
+    "validUntil",
     # where it is
     "hostCountry",
     "participatingCountry",
@@ -42,11 +46,16 @@ PROPERTY_ORDER: tuple[str, ...] = (
     "hostingEntity",
     "operator",
     "vendor",
+    "contractor",
+    "leadCountry",
+    "bidCountry",
+    "bidder",
     ORG + "hasMember",
     ORG + "memberOf",
     # its computers
     "hostSystem",
     "buildsSystem",
+    "procures",
     "systemClass",
     "aiOptimised",
     "architecture",
@@ -56,11 +65,20 @@ PROPERTY_ORDER: tuple[str, ...] = (
     "peakPerformance",
     "top500Rank",
     "top500List",
+    "top500Entry",
+    "top500Edition",
+    "editionYear",
+    "editionMonth",
     "quantumTechnology",
     "experimentalPlatform",
     # its selection and money
     "selectedIn",
+    "respondsTo",
     "announcedOn",
+    "eventDate",
+    "deadline",
+    "expectedSelectionYear",
+    "deploymentStart",
     "expectedOperational",
     "fundingAmount",
     "euContribution",
@@ -114,11 +132,19 @@ SUMMARY: tuple[str, ...] = (
     "buildsSystem",
     "linkedFactory",
     "partner",
+    "leadCountry",
+    "bidCountry",
+    "respondsTo",
+    "contractor",
+    "procures",
     "selectedIn",
     "announcedOn",
+    "eventDate",
+    "deadline",
     "fundingAmount",
     "euContribution",
     "focusArea",
+    "deploymentStart",
     "expectedOperational",
     "systemClass",
     "hplPerformance",
@@ -166,6 +192,9 @@ MONTHS = {
     ],
 }
 BOOLEANS = {"en": ("yes", "no"), "de": ("ja", "nein")}
+# Integers that are years or months, not quantities: never grouped ("2025", not "2,025").
+YEARS = {"editionYear", "deploymentStart", "expectedSelectionYear"}
+MONTH_NUMBERS = {"editionMonth"}
 NUMERIC = {XSD + name for name in ("decimal", "integer", "double", "float", "int", "long", "nonNegativeInteger")}
 
 
@@ -223,8 +252,16 @@ def format_money(lexical: str, currency: str, language: str) -> str | None:
 
 
 def format_date(lexical: str, datatype: str, language: str) -> str | None:
-    """Dates and months with the month's name: '10 October 2025', '10. Oktober 2025', 'November 2025'."""
+    """Dates and months with the month's name: '10 October 2025', '10. Oktober 2025', 'November 2025'; a
+    date-time as its day, with the time of day unless it is midnight."""
     months = MONTHS.get(language, MONTHS["en"])
+    if datatype == XSD + "dateTime":
+        day, _, time = lexical.partition("T")
+        shown = format_date(day, XSD + "date", language)
+        clock = time[:5]
+        if shown is None or not clock:
+            return None
+        return shown if time.startswith("00:00:00") else f"{shown}, {clock}"
     parts = lexical.split("-")
     try:
         if datatype == XSD + "gYearMonth" and len(parts) == 2:
@@ -253,12 +290,16 @@ def show_literal(prop_key: str, lexical: str, datatype: str, language: str, curr
         money = format_money(lexical, currency, language)
         if money is not None:
             return Shown(money)
+    if prop_key in YEARS and datatype in NUMERIC:
+        return Shown(lexical.strip())
+    if prop_key in MONTH_NUMBERS and lexical.strip().isdigit() and 1 <= int(lexical) <= 12:
+        return Shown(MONTHS.get(language, MONTHS["en"])[int(lexical) - 1])
     if datatype in NUMERIC:
         number = format_number(lexical, language)
         if number is not None:
             unit = UNITS.get(prop_key, {}).get(language, "")
             return Shown(f"{number} {unit}" if unit else number)
-    if datatype in (XSD + "gYearMonth", XSD + "date"):
+    if datatype in (XSD + "gYearMonth", XSD + "date", XSD + "dateTime"):
         date = format_date(lexical, datatype, language)
         if date is not None:
             return Shown(date)
