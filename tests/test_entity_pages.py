@@ -219,6 +219,15 @@ def test_each_statement_names_the_sources_of_its_subject(real: FlaskClient, data
         assert title.replace("'", "&#39;") in listed
 
 
+def test_a_text_is_shown_once_even_when_reasoning_repeats_it(real: FlaskClient, dataset: ox.Store) -> None:
+    for subject in subjects_with(dataset, SKOS_NOTE)[:15]:
+        note = one_literal(dataset, subject, SKOS_NOTE)
+        text = page(real, "/id/" + subject[len(ID) :])
+        table = text.split('id="statements-heading"')[1].split("</table>")[0]
+        shown = note.replace("&", "&amp;").replace("'", "&#39;").replace('"', "&#34;")
+        assert table.count(shown) == 1, subject  # not again as an inferred skos:note
+
+
 def test_source_pages_are_titled_by_their_title(real: FlaskClient, dataset: ox.Store) -> None:
     for subject in subjects_with(dataset, "http://purl.org/dc/terms/title")[:10]:
         if not subject.startswith(ID + "source/"):

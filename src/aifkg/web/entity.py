@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -160,7 +161,17 @@ def group_statements(
         )
     for group in groups.values():
         group.values.sort(key=lambda s: (s.inferred, s.language != language, s.label.lower()))
-    return sorted(groups.values(), key=lambda g: order_key(g.iri, g.label, namespace))
+    shown = [group for group in groups.values() if not repeats_stated_texts(group, groups.values())]
+    return sorted(shown, key=lambda g: order_key(g.iri, g.label, namespace))
+
+
+def repeats_stated_texts(group: PropertyGroup, groups: Iterable[PropertyGroup]) -> bool:
+    """True for a group of inferred texts that are all stated under another property on the page (an
+    inferred skos:note repeating a skos:editorialNote, for one): the page shows each text once."""
+    if group.asserted or any(value.is_iri for value in group.values):
+        return False
+    stated = {(v.value, v.language) for g in groups if g is not group for v in g.values if not v.inferred}
+    return all((value.value, value.language) in stated for value in group.values)
 
 
 def summary_of(properties: list[PropertyGroup]) -> list[PropertyGroup]:
