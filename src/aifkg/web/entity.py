@@ -161,8 +161,8 @@ def group_statements(
         )
     for group in groups.values():
         group.values.sort(key=lambda s: (s.inferred, s.language != language, s.label.lower()))
-    shown = [group for group in groups.values() if not repeats_stated_texts(group, groups.values())]
-    return sorted(shown, key=lambda g: order_key(g.iri, g.label, namespace))
+    kept = [group for group in groups.values() if not repeats_stated_texts(group, groups.values())]
+    return sorted(kept, key=lambda g: order_key(g.iri, g.label, namespace))
 
 
 def repeats_stated_texts(group: PropertyGroup, groups: Iterable[PropertyGroup]) -> bool:

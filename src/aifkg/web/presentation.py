@@ -256,12 +256,12 @@ def format_date(lexical: str, datatype: str, language: str) -> str | None:
     date-time as its day, with the time of day unless it is midnight."""
     months = MONTHS.get(language, MONTHS["en"])
     if datatype == XSD + "dateTime":
-        day, _, time = lexical.partition("T")
-        shown = format_date(day, XSD + "date", language)
-        clock = time[:5]
+        date_part, _, time_part = lexical.partition("T")
+        shown = format_date(date_part, XSD + "date", language)
+        clock = time_part[:5]
         if shown is None or not clock:
             return None
-        return shown if time.startswith("00:00:00") else f"{shown}, {clock}"
+        return shown if time_part.startswith("00:00:00") else f"{shown}, {clock}"
     parts = lexical.split("-")
     try:
         if datatype == XSD + "gYearMonth" and len(parts) == 2:
