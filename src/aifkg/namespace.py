@@ -49,8 +49,11 @@ class AIF(DefinedNamespace):
     participatingCountry: URIRef  # factory, antenna -> country of the consortium
     partner: URIRef  # partnership -> party; inverse of partnerIn
     partnerIn: URIRef  # party -> partnership
+    rorId: URIRef  # organisation -> its ROR record IRI (https://ror.org/0...)
     selectedIn: URIRef  # factory, antenna -> selection round
     servesFactory: URIRef  # system -> factory or antenna it serves
+    succeededBy: URIRef  # organisation -> organisation that took over its business; inverse of succeeds
+    succeeds: URIRef  # organisation -> organisation whose business it took over
     systemClass: URIRef  # system -> concept in SystemClasses
     targetGroup: URIRef  # factory, antenna -> concept in TargetGroups
     vendor: URIRef  # system -> vendor organisation
