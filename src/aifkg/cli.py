@@ -20,6 +20,7 @@ from aifkg.build import Build, BuildError, ValidationFailed, run_build
 from aifkg.config import Settings, settings_from_env
 from aifkg.graph import SourceError, load_sources, rdf_files
 from aifkg.sparql import ProtocolError, check_query, form_kind, format_by_parameter
+from aifkg.stats import linked_lines
 from aifkg.store import NotRepresentable, QueryFailed, TooManyRows
 
 EXPORT_NAMES = {
@@ -161,6 +162,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
     for name, (with_source, total) in stats.sourced.items():
         print(f"  {name:<18} {with_source}/{total}")
     print(f"  share: {stats.source_share():.1%}")
+    print("linked to the web of data (with / total, share):")
+    for line in linked_lines(stats):
+        print(line)
     return 0
 
 
