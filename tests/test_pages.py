@@ -388,7 +388,7 @@ def test_questions_index_lists_questions_and_overview_charts(client: FlaskClient
     assert len(titles) == 4
     for name, title in zip(sorted(p.stem for p in mini_questions.glob("*.rq")), titles, strict=True):
         assert f'<a href="/questions/{name}">{title}</a>' in text
-    assert '<svg role="img" aria-labelledby="overview-1-title"' in text
+    assert '<svg role="group" aria-labelledby="overview-1-title"' in text
     assert "AI Factories and antennas per host country" in text and '<a href="/id/country/aa"' in text
 
 
@@ -405,7 +405,7 @@ def test_question_with_a_table(client: FlaskClient, mini_questions: Path) -> Non
 
 def test_question_with_a_chart(client: FlaskClient, mini_questions: Path) -> None:
     text = page(client, "/questions/02-factories-per-country")
-    assert '<svg role="img" aria-labelledby="answer-chart-title"' in text
+    assert '<svg role="group" aria-labelledby="answer-chart-title"' in text
     assert "factories per countryName: Alphaland 1, Betaland 1" in text
     assert text.count('class="bar-rect"') == 2
 

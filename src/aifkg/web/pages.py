@@ -151,10 +151,10 @@ class Link:
     href: str | None
 
 
-def members_of(class_name: str) -> list[Link]:
-    """Every instance of one of our classes (e.g. AIFactory), by English label, for the home page."""
+def members_of(class_name: str, language: str = "en") -> list[Link]:
+    """Every instance of one of our classes (e.g. AIFactory), by label in `language`, for the home page."""
     aif = runtime().settings.base_iri + "ontology#"
     rows = select(f"SELECT DISTINCT ?x WHERE {{ ?x a <{aif}{class_name}> FILTER(isIRI(?x)) }}")
-    labels = labels_of([row["x"]["value"] for row in rows], "en")
+    labels = labels_of([row["x"]["value"] for row in rows], language)
     links = [Link(labels.get(row["x"]["value"], row["x"]["value"]), link_target(row["x"]["value"])) for row in rows]
     return sorted(links, key=lambda link: link.label.lower())

@@ -1,0 +1,173 @@
+"""What the explorer pages read: names, kinds, places and dated events of the graph, read once per build.
+
+`read_catalogue` loads the build's dataset into an in-memory store at start-up and runs a few fixed
+queries; everything after that (search, tables, map, timeline, kind listings) is a pure function over the
+`Catalogue` it returns, so no request ever builds a query from what a client sent.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+SCHEMA = "https://schema.org/"
+WGS = "http://www.w3.org/2003/01/geo/wgs84_pos#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+DATE_TYPES = (XSD + "date", XSD + "dateTime")
+NAME_PROPERTIES = {RDFS_LABEL: "label", SKOS + "prefLabel": "label", SKOS + "altLabel": "other name"}
+
+# The things the tables and the map are about: URL path, class local name, the kind in IRIs.
+THING_KINDS = (("factories", "AIFactory", "factory"), ("antennas", "AIFactoryAntenna", "antenna"),
+               ("systems", "ComputingSystem", "system"))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Name:
+    """One way to call an entity: a label in some language, an alternative name or an acronym."""
+
+    text: str
+    language: str  # "" for acronyms and names without a language
+    role: str  # "label", "other name" or "acronym"
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where a thing is: its city and the city's coordinates (WGS84 degrees)."""
+
+    city: str
+    lat: float
+    long: float
+
+
+@dataclass(frozen=True)
+class Event:
+    """A dated statement: `subject` has `date` as its `prop` (e.g. a selection round announced on a day)."""
+
+    date: str
+    subject: str
+    prop: str
+
+
+@dataclass
+class Catalogue:
+    """Names, types, statements about the things, their sites and the dated events of one build."""
+
+    id_base: str
+    ontology: str  # the ontology namespace, ending in '#'
+    names: dict[str, list[Name]] = field(default_factory=dict)
+    types: dict[str, set[str]] = field(default_factory=dict)
+    values: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # thing -> property -> values
+    sites: dict[str, Site] = field(default_factory=dict)
+    events: list[Event] = field(default_factory=list)
+
+    def kind_of(self, iri: str) -> str | None:
+        """The kind segment of one of our IRIs (`factory` in .../id/factory/litai), else None."""
+        if not iri.startswith(self.id_base):
+            return None
+        kind, slash, slug = iri[len(self.id_base) :].partition("/")
+        return kind if slash and slug else None
+
+    def label(self, iri: str, language: str) -> str:
+        """The rdfs:label in `language`, else English, else German, else any label, else the IRI's end."""
+        labels = {n.language: n.text for n in self.names.get(iri, []) if n.role == "label"}
+        for wanted in (language, "en", "de"):
+            if wanted in labels:
+                return labels[wanted]
+        if labels:
+            return labels[sorted(labels)[0]]
+        return iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+    def label_language(self, iri: str, language: str) -> str:
+        """The language of the label `label` picks, so pages can mark English names on German pages."""
+        languages = {n.language for n in self.names.get(iri, []) if n.role == "label"}
+        for wanted in (language, "en", "de"):
+            if wanted in languages:
+                return wanted
+        return sorted(languages)[0] if languages else ""
+
+    def acronym(self, iri: str) -> str:
+        return next((n.text for n in self.names.get(iri, []) if n.role == "acronym"), "")
+
+    def instances(self, class_local_name: str) -> list[str]:
+        wanted = self.ontology + class_local_name
+        return sorted(iri for iri, classes in self.types.items() if wanted in classes)
+
+    def get(self, thing: str, local_name: str) -> list[str]:
+        """Values of one of our properties on a thing (IRIs or lexical forms), sorted."""
+        return sorted(self.values.get(thing, {}).get(self.ontology + local_name, []))
+
+    def entities_of_kind(self, kind: str) -> list[str]:
+        return sorted(iri for iri in self.names if self.kind_of(iri) == kind)
+
+    def kinds(self) -> dict[str, int]:
+        counts: dict[str, int] = defaultdict(int)
+        for iri in self.names:
+            kind = self.kind_of(iri)
+            if kind:
+                counts[kind] += 1
+        return dict(sorted(counts.items()))
+
+
+def _text(term: object) -> str:
+    return str(getattr(term, "value", term))
+
+
+def catalogue_from_store(store: ox.Store, id_base: str, ontology: str) -> Catalogue:
+    """The catalogue of a store: a pure read of fixed queries (no value from outside is put in them)."""
+    found = Catalogue(id_base=id_base, ontology=ontology)
+
+    def rows(query: str) -> list[list[object]]:
+        solutions = store.query(query, use_default_graph_as_union=True)
+        return [list(solution) for solution in solutions]  # type: ignore[union-attr]
+
+    name_props = " ".join(f"<{p}>" for p in (*NAME_PROPERTIES, ontology + "acronym"))
+    names: dict[str, set[Name]] = defaultdict(set)
+    for subject, prop, value in rows(
+        f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {name_props} }} ?s ?p ?o FILTER(isIRI(?s) && isLiteral(?o)) }}"
+    ):
+        literal = value
+        language = getattr(literal, "language", None) or ""
+        role = NAME_PROPERTIES.get(_text(prop), "acronym")
+        names[_text(subject)].add(Name(_text(literal), language, role))
+    found.names = {iri: sorted(ns, key=lambda n: (n.role, n.language, n.text)) for iri, ns in names.items()}
+
+    for subject, klass in rows(f"SELECT ?s ?c WHERE {{ ?s <{RDF_TYPE}> ?c FILTER(isIRI(?s) && isIRI(?c)) }}"):
+        found.types.setdefault(_text(subject), set()).add(_text(klass))
+
+    classes = " ".join(f"<{ontology}{local}>" for _, local, _ in THING_KINDS)
+    for thing, prop, value in rows(
+        f"SELECT DISTINCT ?x ?p ?o WHERE {{ VALUES ?c {{ {classes} }} ?x <{RDF_TYPE}> ?c ; ?p ?o FILTER(isIRI(?x)) }}"
+    ):
+        found.values.setdefault(_text(thing), {}).setdefault(_text(prop), []).append(_text(value))
+
+    for thing, city, lat, long in rows(
+        f"SELECT ?x ?city ?lat ?long WHERE {{ ?x <{ontology}locatedIn> ?city . "
+        f"?city <{RDF_TYPE}> <{SCHEMA}City> ; <{WGS}lat> ?lat ; <{WGS}long> ?long }} ORDER BY ?x ?city"
+    ):
+        try:
+            site = Site(_text(city), float(_text(lat)), float(_text(long)))
+        except ValueError:
+            continue
+        found.sites.setdefault(_text(thing), site)
+
+    date_types = " ".join(f"<{t}>" for t in DATE_TYPES)
+    for subject, prop, value in rows(
+        f"SELECT DISTINCT ?s ?p ?o WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && isLiteral(?o) "
+        f"&& datatype(?o) IN ({date_types.replace('> <', '>, <')}) && STRSTARTS(STR(?p), \"{ontology}\")) }}"
+    ):
+        found.events.append(Event(_text(value)[:10], _text(subject), _text(prop)))
+    found.events.sort(key=lambda e: (e.date, e.subject, e.prop))
+    return found
+
+
+def read_catalogue(dataset: Path, id_base: str, ontology: str) -> Catalogue:
+    """Load a build's N-Quads dataset into memory and read its catalogue (once per build, at start-up)."""
+    store = ox.Store()
+    store.bulk_load(path=str(dataset), format=ox.RdfFormat.N_QUADS)
+    return catalogue_from_store(store, id_base, ontology)
