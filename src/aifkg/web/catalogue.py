@@ -20,7 +20,9 @@ SCHEMA = "https://schema.org/"
 WGS = "http://www.w3.org/2003/01/geo/wgs84_pos#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 DATE_TYPES = (XSD + "date", XSD + "dateTime")
-NAME_PROPERTIES = {RDFS_LABEL: "label", SKOS + "prefLabel": "label", SKOS + "altLabel": "other name"}
+DCTERMS_TITLE = "http://purl.org/dc/terms/title"
+NAME_PROPERTIES = {RDFS_LABEL: "label", SKOS + "prefLabel": "label", SKOS + "altLabel": "other name",
+                   DCTERMS_TITLE: "title"}  # fmt: skip
 
 # The things the tables and the map are about: URL path, class local name, the kind in IRIs.
 THING_KINDS = (("factories", "AIFactory", "factory"), ("antennas", "AIFactoryAntenna", "antenna"),
@@ -33,7 +35,7 @@ class Name:
 
     text: str
     language: str  # "" for acronyms and names without a language
-    role: str  # "label", "other name" or "acronym"
+    role: str  # "label", "other name", "title" (of a source document) or "acronym"
 
 
 @dataclass(frozen=True)
@@ -62,20 +64,23 @@ class Catalogue:
     ontology: str  # the ontology namespace, ending in '#'
     names: dict[str, list[Name]] = field(default_factory=dict)
     types: dict[str, set[str]] = field(default_factory=dict)
-    values: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # thing -> property -> values
+    values: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # entity -> our property -> values
     sites: dict[str, Site] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
 
     def kind_of(self, iri: str) -> str | None:
-        """The kind segment of one of our IRIs (`factory` in .../id/factory/litai), else None."""
+        """The kind segment of one of our entity IRIs (`factory` in .../id/factory/litai), else None (also for
+        parts of an entity, such as a city's geometry .../id/city/vilnius#geometry)."""
         if not iri.startswith(self.id_base):
             return None
         kind, slash, slug = iri[len(self.id_base) :].partition("/")
-        return kind if slash and slug else None
+        return kind if slash and slug and "#" not in slug and "/" not in slug else None
 
     def label(self, iri: str, language: str) -> str:
         """The rdfs:label in `language`, else English, else German, else any label, else the IRI's end."""
-        labels = {n.language: n.text for n in self.names.get(iri, []) if n.role == "label"}
+        names = self.names.get(iri, [])
+        labels = {n.language: n.text for n in names if n.role == "label"}
+        labels = labels or {n.language: n.text for n in names if n.role == "title"}
         for wanted in (language, "en", "de"):
             if wanted in labels:
                 return labels[wanted]
@@ -85,7 +90,9 @@ class Catalogue:
 
     def label_language(self, iri: str, language: str) -> str:
         """The language of the label `label` picks, so pages can mark English names on German pages."""
-        languages = {n.language for n in self.names.get(iri, []) if n.role == "label"}
+        names = self.names.get(iri, [])
+        languages = {n.language for n in names if n.role == "label"}
+        languages = languages or {n.language for n in names if n.role == "title"}
         for wanted in (language, "en", "de"):
             if wanted in languages:
                 return wanted
@@ -102,12 +109,16 @@ class Catalogue:
         """Values of one of our properties on a thing (IRIs or lexical forms), sorted."""
         return sorted(self.values.get(thing, {}).get(self.ontology + local_name, []))
 
+    def entities(self) -> set[str]:
+        """Our entities: IRIs under the id base that have a name or a type."""
+        return {iri for iri in (*self.names, *self.types) if self.kind_of(iri)}
+
     def entities_of_kind(self, kind: str) -> list[str]:
-        return sorted(iri for iri in self.names if self.kind_of(iri) == kind)
+        return sorted(iri for iri in self.entities() if self.kind_of(iri) == kind)
 
     def kinds(self) -> dict[str, int]:
         counts: dict[str, int] = defaultdict(int)
-        for iri in self.names:
+        for iri in self.entities():
             kind = self.kind_of(iri)
             if kind:
                 counts[kind] += 1
@@ -140,9 +151,9 @@ def catalogue_from_store(store: ox.Store, id_base: str, ontology: str) -> Catalo
     for subject, klass in rows(f"SELECT ?s ?c WHERE {{ ?s <{RDF_TYPE}> ?c FILTER(isIRI(?s) && isIRI(?c)) }}"):
         found.types.setdefault(_text(subject), set()).add(_text(klass))
 
-    classes = " ".join(f"<{ontology}{local}>" for _, local, _ in THING_KINDS)
     for thing, prop, value in rows(
-        f"SELECT DISTINCT ?x ?p ?o WHERE {{ VALUES ?c {{ {classes} }} ?x <{RDF_TYPE}> ?c ; ?p ?o FILTER(isIRI(?x)) }}"
+        f'SELECT DISTINCT ?x ?p ?o WHERE {{ ?x ?p ?o FILTER(isIRI(?x) && STRSTARTS(STR(?x), "{id_base}") '
+        f'&& STRSTARTS(STR(?p), "{ontology}")) }}'
     ):
         found.values.setdefault(_text(thing), {}).setdefault(_text(prop), []).append(_text(value))
 

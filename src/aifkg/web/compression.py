@@ -84,8 +84,12 @@ def compress(response: Response) -> Response:
         body = STATIC.body(static)
         if body is None:
             return response
+        original = response.response
         response.direct_passthrough = False
         response.set_data(body)
+        close = getattr(original, "close", None)
+        if close is not None:  # the file the uncompressed body would have been read from
+            close()
     else:
         response.set_data(gzip.compress(response.get_data(), LEVEL, mtime=0))
     response.headers["Content-Encoding"] = "gzip"

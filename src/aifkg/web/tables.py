@@ -78,7 +78,7 @@ def countries_of(catalogue: Catalogue, thing: str) -> list[str]:
 def served_by(catalogue: Catalogue, system: str) -> list[str]:
     """The factories and antennas that run on or build a system."""
     users = set(catalogue.get(system, "servesFactory"))
-    for thing in catalogue.values:
+    for thing in catalogue.instances("AIFactory") + catalogue.instances("AIFactoryAntenna"):
         if system in catalogue.get(thing, "hostSystem") or system in catalogue.get(thing, "buildsSystem"):
             users.add(thing)
     return sorted(users)
@@ -110,8 +110,8 @@ def table_rows(catalogue: Catalogue, table: str, language: str) -> list[Row]:
             "round": _named(catalogue, rounds, language),
             "announced": [Value(d) for d in sorted({d for r in rounds for d in catalogue.get(r, "announcedOn")})],
             "focus": _named(catalogue, focus, language),
-            "system": _named(catalogue, catalogue.get(thing, "hostSystem") + catalogue.get(thing, "buildsSystem"),
-                             language),  # fmt: skip
+            "system": _named(catalogue, sorted({*catalogue.get(thing, "hostSystem"),
+                                                *catalogue.get(thing, "buildsSystem")}), language),  # fmt: skip
             "factory": _named(catalogue, catalogue.get(thing, "linkedFactory"), language),
             "type": _named(catalogue, system_types(catalogue, thing), language),
             "serves": _named(catalogue, users, language),
