@@ -25,7 +25,7 @@ from aifkg.web.geo import clip, decode_arcs, fit, ring_points
 from aifkg.web.i18n import UI, format_date, format_number
 from aifkg.web.language import RememberedLanguage, cookie_language
 from aifkg.web.search import build_index, normalise, search
-from aifkg.web.tables import Choice, apply, read_choice, table_rows
+from aifkg.web.tables import Choice, read_choice
 from tests.conftest import MINI_BASE
 from tests.test_pages import HTML, audit
 
@@ -62,7 +62,7 @@ def get_page(client: FlaskClient, path: str, status: int = 200, **headers: str) 
 
 def test_names_are_normalised_for_search() -> None:
     assert normalise("KI-Fabrik") == "ki fabrik"
-    assert normalise("  Bruyères–le–Châtel ") == "bruyeres le chatel"
+    assert normalise("  Bruyères\u2013le\u2013Châtel ") == "bruyeres le chatel"  # en dashes
     assert normalise("BRAIN++") == "brain"
     assert normalise("{}\"'<>") == ""
 
@@ -176,8 +176,13 @@ def test_search_page_groups_results_by_kind(client: FlaskClient) -> None:
 
 @pytest.mark.parametrize(
     ("query", "found"),
-    [("ALF", "factory/alpha"), ("compute hub", "factory/alpha"), ("Gamma-Antenne", "antenna/gamma"), ("GAM", "antenna/gamma")],
-)  # fmt: skip
+    [
+        ("ALF", "factory/alpha"),
+        ("compute hub", "factory/alpha"),
+        ("Gamma-Antenne", "antenna/gamma"),
+        ("GAM", "antenna/gamma"),
+    ],
+)
 def test_search_json_for_programs(client: FlaskClient, query: str, found: str) -> None:
     by_format = client.get("/search", query_string={"q": query, "format": "json"})
     by_accept = client.get("/search", query_string={"q": query}, headers={"Accept": "application/json"})
@@ -200,9 +205,11 @@ def test_factories_table_filters_sorts_and_downloads(client: FlaskClient) -> Non
     assert text.count('<th scope="row">') == 2 and "2 of 2 shown" in text
     assert '<option value="bb">Betaland</option>' in text and '<option value="one">First selection</option>' in text
     filtered = get_page(client, "/factories?country=bb")
-    assert filtered.count('<th scope="row">') == 1 and "Beta AI Factory" in filtered and "Alpha AI Factory" not in filtered
+    assert (
+        filtered.count('<th scope="row">') == 1 and "Beta AI Factory" in filtered and "Alpha AI Factory" not in filtered
+    )
     assert '<option value="bb" selected>' in filtered
-    assert "href=\"/factories?country=bb&amp;format=csv\"" in filtered
+    assert 'href="/factories?country=bb&amp;format=csv"' in filtered
     descending = get_page(client, "/factories?sort=name&order=desc")
     assert descending.index("Beta AI Factory") < descending.index("Alpha AI Factory")
     assert 'aria-sort="descending"' in descending
@@ -238,7 +245,7 @@ def test_map_places_every_thing_or_lists_it_without_a_place(client: FlaskClient)
     assert ("/id/factory/alpha", "Alpha AI Factory (AI Factories, Alpha City)") in markers
     assert text.count("<line ") == 1 + 1  # gamma to alpha, and the legend's sample line
     assert "no site recorded yet" in text and '<a href="/id/antenna/delta">Delta Antenna</a>' in text
-    assert 'The graph gives no site for 1 of them yet' in text
+    assert "The graph gives no site for 1 of them yet" in text
     assert '<a href="/id/round/one">First selection</a>' in text  # legend
     if explore.TOPOLOGY.exists():
         assert text.count("<path d=") > 20, "country shapes from world-atlas"
@@ -270,9 +277,12 @@ def test_kind_listings(client: FlaskClient) -> None:
     rounds = get_page(client, "/id/round/")
     assert '<a href="/id/round/two">Antenna selection</a>' in rounds
     factories = get_page(client, "/id/factory/", **{"Accept-Language": "de"})
-    assert "<h1>KI-Fabriken</h1>" in factories and "KI-Fabrik Alpha</a> <span class=\"note\">(ALF)</span>" in factories
+    assert "<h1>KI-Fabriken</h1>" in factories and 'KI-Fabrik Alpha</a> <span class="note">(ALF)</span>' in factories
     plain = client.get("/id/factory/", headers={"Accept": "text/plain"})
-    assert plain.mimetype == "text/plain" and plain.get_data(as_text=True).split() == [ID + "factory/alpha", ID + "factory/beta"]
+    assert plain.mimetype == "text/plain" and plain.get_data(as_text=True).split() == [
+        ID + "factory/alpha",
+        ID + "factory/beta",
+    ]
     assert client.get("/id/factory").status_code == 308  # to the listing
     assert client.get("/id/no-such-kind/", headers=HTML).status_code == 404
 
@@ -384,7 +394,11 @@ def test_search_on_the_real_graph(real_client: FlaskClient, query: str, found: s
 
 def test_real_tables_have_one_row_per_thing(real_client: FlaskClient, real_build: Build) -> None:
     per_class = real_build.stats.entities_per_class
-    for table, class_name in (("factories", "AIFactory"), ("antennas", "AIFactoryAntenna"), ("systems", "ComputingSystem")):
+    for table, class_name in (
+        ("factories", "AIFactory"),
+        ("antennas", "AIFactoryAntenna"),
+        ("systems", "ComputingSystem"),
+    ):
         expected = per_class.get("https://w3id.org/aifactories/ontology#" + class_name, 0)
         assert expected > 0
         text = get_page(real_client, f"/{table}")

@@ -412,7 +412,11 @@ def test_question_with_a_chart(client: FlaskClient, mini_questions: Path) -> Non
 
 def test_ask_and_construct_questions(client: FlaskClient, mini_questions: Path) -> None:
     assert '<p class="boolean">Yes</p>' in page(client, "/questions/03-supercomputer")
-    turtle = page(client, "/questions/04-partnerships").split('<pre class="graph" tabindex="0"><code>')[1].split("</code>")[0]
+    turtle = (
+        page(client, "/questions/04-partnerships")
+        .split('<pre class="graph" tabindex="0"><code>')[1]
+        .split("</code>")[0]
+    )
     assert "cooperatesWith" in turtle and "&lt;https://example.org/kg/id/factory/alpha&gt;" in turtle
 
 

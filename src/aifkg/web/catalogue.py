@@ -170,7 +170,7 @@ def catalogue_from_store(store: ox.Store, id_base: str, ontology: str) -> Catalo
     date_types = " ".join(f"<{t}>" for t in DATE_TYPES)
     for subject, prop, value in rows(
         f"SELECT DISTINCT ?s ?p ?o WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && isLiteral(?o) "
-        f"&& datatype(?o) IN ({date_types.replace('> <', '>, <')}) && STRSTARTS(STR(?p), \"{ontology}\")) }}"
+        f'&& datatype(?o) IN ({date_types.replace("> <", ">, <")}) && STRSTARTS(STR(?p), "{ontology}")) }}'
     ):
         found.events.append(Event(_text(value)[:10], _text(subject), _text(prop)))
     found.events.sort(key=lambda e: (e.date, e.subject, e.prop))

@@ -97,5 +97,5 @@ def compress(response: Response) -> Response:
     if etag and static is not None:  # weak: still matches the file's tag, so revalidation gives 304
         response.set_etag(etag, weak=True)
     elif etag:
-        response.set_etag(etag + "-gzip", weak=weak)
+        response.set_etag(etag + "-gzip", weak=bool(weak))
     return response

@@ -109,7 +109,8 @@ UI: dict[str, dict[str, str]] = {
         "kind_intro": "Every entry of this kind, by name.",
         "count_of": "{} entries",
         "not_found_title": "Page not found",
-        "not_found": "There is no page at this address. Search for what you were looking for, or start from the home page.",
+        "not_found": "There is no page at this address. Search for what you were looking for, or start from the "
+        "home page.",
         "home": "Home page",
         "void_title": "About the dataset (VoID and DCAT)",
         "void_intro": "A machine-readable description of the dataset: its graphs, SPARQL endpoint, dumps, licence and "
@@ -128,7 +129,8 @@ UI: dict[str, dict[str, str]] = {
         "built": "Built {} (build {}).",
         "use_it": "Use it",
         "door_query": "Query the graph",
-        "door_query_rest": "in the SPARQL editor, starting from a worked example; programs use the endpoint {} directly.",
+        "door_query_rest": "in the SPARQL editor, starting from a worked example; programs use the endpoint {} "
+        "directly.",
         "door_questions": "Worked questions",
         "door_questions_rest": "what the graph answers, with tables and charts.",
         "door_ontology": "The ontology",
@@ -291,8 +293,7 @@ UI: dict[str, dict[str, str]] = {
         "built": "Erstellt {} (Build {}).",
         "use_it": "Nutzen",
         "door_query": "Den Graphen abfragen",
-        "door_query_rest": "im SPARQL-Editor, ausgehend von einem Beispiel; Programme nutzen direkt den "
-        "Endpunkt {}.",
+        "door_query_rest": "im SPARQL-Editor, ausgehend von einem Beispiel; Programme nutzen direkt den Endpunkt {}.",
         "door_questions": "Beispielfragen",
         "door_questions_rest": "was der Graph beantwortet, mit Tabellen und Diagrammen.",
         "door_ontology": "Die Ontologie",

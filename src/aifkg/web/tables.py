@@ -110,8 +110,11 @@ def table_rows(catalogue: Catalogue, table: str, language: str) -> list[Row]:
             "round": _named(catalogue, rounds, language),
             "announced": [Value(d) for d in sorted({d for r in rounds for d in catalogue.get(r, "announcedOn")})],
             "focus": _named(catalogue, focus, language),
-            "system": _named(catalogue, sorted({*catalogue.get(thing, "hostSystem"),
-                                                *catalogue.get(thing, "buildsSystem")}), language),  # fmt: skip
+            "system": _named(
+                catalogue,
+                sorted({*catalogue.get(thing, "hostSystem"), *catalogue.get(thing, "buildsSystem")}),
+                language,
+            ),
             "factory": _named(catalogue, catalogue.get(thing, "linkedFactory"), language),
             "type": _named(catalogue, system_types(catalogue, thing), language),
             "serves": _named(catalogue, users, language),
