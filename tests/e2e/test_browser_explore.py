@@ -17,17 +17,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from aifkg.config import PROJECT_ROOT
-from tests.e2e.conftest import LiveServer, start_server, stop_server
-from tests.e2e.test_browser import (  # noqa: F401 - pytest fixtures used by name
-    Problems,
-    browser,
-    playwright,
-    screenshot_on_failure,
-    server,
-)
+from tests.conftest import MINI
+from tests.e2e.conftest import LiveServer, mini_args, start_server, stop_server
+from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, Problems, screenshot_on_failure
 
 pytestmark = pytest.mark.e2e
 AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -55,6 +50,27 @@ MINI_PAGE_TYPES = [
 ]
 
 
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The real server (granian) on the mini graph, with the mini graph's worked questions."""
+    live = start_server(
+        [*mini_args(tmp_path_factory.mktemp("explore-browser-cache")), "--server", "granian"],
+        {"AIFKG_QUERIES_DIR": str(MINI / "queries"), "AIFKG_QUERY_TIMEOUT": "5"},
+    )
+    yield live
+    stop_server(live)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make browser` (apt-get install chromium)")
+    with sync_playwright() as driver:
+        chromium = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
 def open_page(browser: Browser, url: str, width: str = "desktop") -> Page:
     context = browser.new_context(base_url=url, viewport=WIDTHS[width], accept_downloads=True)
     context.set_default_timeout(10_000)
@@ -64,7 +80,7 @@ def open_page(browser: Browser, url: str, width: str = "desktop") -> Page:
 
 
 @pytest.fixture()
-def page(browser: Browser, server: LiveServer) -> Iterator[Page]:  # noqa: F811 - this module's own page
+def page(browser: Browser, server: LiveServer) -> Iterator[Page]:
     opened = open_page(browser, server.url)
     yield opened
     opened.context.close()

@@ -201,8 +201,8 @@ def map_page() -> Response:
     drawn = current_map("large", language)
     catalogue = explorer().catalogue
     kinds = {kind: kind_name(kind, language) for _, _, kind in THING_KINDS}
-    sites = [(m.iri, m.kind, m.city) for m in drawn.markers]
-    return _html(render_template("map.html", drawn=drawn, catalogue=catalogue, kinds=kinds, sites=sites))
+    cities = set(catalogue.entities_of_kind("city"))
+    return _html(render_template("map.html", drawn=drawn, catalogue=catalogue, kinds=kinds, city_iris=cities))
 
 
 @blueprint.route("/map.svg")

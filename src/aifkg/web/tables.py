@@ -75,6 +75,11 @@ def countries_of(catalogue: Catalogue, thing: str) -> list[str]:
     return sorted(found)
 
 
+def cities_of(catalogue: Catalogue, thing: str) -> list[str]:
+    """The cities a thing is located in (with or without coordinates)."""
+    return [iri for iri in catalogue.get(thing, "locatedIn") if catalogue.kind_of(iri) == "city"]
+
+
 def served_by(catalogue: Catalogue, system: str) -> list[str]:
     """The factories and antennas that run on or build a system."""
     users = set(catalogue.get(system, "servesFactory"))
@@ -118,7 +123,7 @@ def table_rows(catalogue: Catalogue, table: str, language: str) -> list[Row]:
             "factory": _named(catalogue, catalogue.get(thing, "linkedFactory"), language),
             "type": _named(catalogue, system_types(catalogue, thing), language),
             "serves": _named(catalogue, users, language),
-            "site": _named(catalogue, [site.city], language) if site else [],
+            "site": _named(catalogue, sorted({*([site.city] if site else []), *cities_of(catalogue, thing)}), language),
         }
         facets = {"country": {slug(c) for c in countries}, "round": {slug(r) for r in rounds},
                   "focus": {slug(f) for f in focus}}  # fmt: skip
