@@ -20,9 +20,8 @@ VOID_FORMATS = (("turtle", "Turtle"), ("jsonld", "JSON-LD"), ("ntriples", "N-Tri
 
 
 def public_url() -> str:
-    """Where clients reach us: the configured public URL, else the URL of this request's host."""
-    configured = runtime().settings.public_url
-    return (configured.rstrip("/") + "/") if configured else request.host_url
+    """Where clients reach us (settings.public_base): never the Host header of a request."""
+    return runtime().settings.public_base
 
 
 def dataset_facts() -> DatasetFacts:
@@ -75,6 +74,7 @@ def home() -> Response:
             members=members,
             things=markers,
             small_map=small_map_size(),
+            endpoint=public_url() + "sparql",
         ),
         content_type="text/html; charset=utf-8",
     )
