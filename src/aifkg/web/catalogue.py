@@ -19,7 +19,6 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 SCHEMA = "https://schema.org/"
 WGS = "http://www.w3.org/2003/01/geo/wgs84_pos#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
-DATE_TYPES = (XSD + "date", XSD + "dateTime")
 DCTERMS_TITLE = "http://purl.org/dc/terms/title"
 NAME_PROPERTIES = {RDFS_LABEL: "label", SKOS + "prefLabel": "label", SKOS + "altLabel": "other name",
                    DCTERMS_TITLE: "title"}  # fmt: skip
@@ -130,36 +129,48 @@ def _text(term: object) -> str:
 
 
 def catalogue_from_store(store: ox.Store, id_base: str, ontology: str) -> Catalogue:
-    """The catalogue of a store: a pure read of fixed queries (no value from outside is put in them)."""
+    """The catalogue of a store: fixed queries, with the namespaces and terms they need bound as values
+    (pyoxigraph's substitutions), never written into the query text."""
     found = Catalogue(id_base=id_base, ontology=ontology)
 
-    def rows(query: str) -> list[list[object]]:
-        solutions = store.query(query, use_default_graph_as_union=True)
+    def rows(query: str, **bound: ox.NamedNode | ox.Literal) -> list[list[object]]:
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(name): value for name, value in bound.items()
+        }
+        solutions = store.query(query, use_default_graph_as_union=True, substitutions=substitutions)
         return [list(solution) for solution in solutions]  # type: ignore[union-attr]
 
-    name_props = " ".join(f"<{p}>" for p in (*NAME_PROPERTIES, ontology + "acronym"))
+    base, namespace = ox.Literal(id_base), ox.Literal(ontology)
     names: dict[str, set[Name]] = defaultdict(set)
-    for subject, prop, value in rows(
-        f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {name_props} }} ?s ?p ?o FILTER(isIRI(?s) && isLiteral(?o)) }}"
-    ):
-        literal = value
-        language = getattr(literal, "language", None) or ""
-        role = NAME_PROPERTIES.get(_text(prop), "acronym")
-        names[_text(subject)].add(Name(_text(literal), language, role))
+    for name_property, role in (*NAME_PROPERTIES.items(), (ontology + "acronym", "acronym")):
+        for subject, literal, *_ in rows(
+            "SELECT ?s ?o ?p WHERE { ?s ?p ?o FILTER(isIRI(?s) && isLiteral(?o)) }", p=ox.NamedNode(name_property)
+        ):
+            language = getattr(literal, "language", None) or ""
+            names[_text(subject)].add(Name(_text(literal), language, role))
     found.names = {iri: sorted(ns, key=lambda n: (n.role, n.language, n.text)) for iri, ns in names.items()}
 
-    for subject, klass in rows(f"SELECT ?s ?c WHERE {{ ?s <{RDF_TYPE}> ?c FILTER(isIRI(?s) && isIRI(?c)) }}"):
+    for subject, klass, *_ in rows(
+        "SELECT ?s ?c ?type WHERE { ?s ?type ?c FILTER(isIRI(?s) && isIRI(?c)) }", type=ox.NamedNode(RDF_TYPE)
+    ):
         found.types.setdefault(_text(subject), set()).add(_text(klass))
 
-    for thing, prop, value in rows(
-        f'SELECT DISTINCT ?x ?p ?o WHERE {{ ?x ?p ?o FILTER(isIRI(?x) && STRSTARTS(STR(?x), "{id_base}") '
-        f'&& STRSTARTS(STR(?p), "{ontology}")) }}'
+    for thing, prop, value, *_ in rows(
+        "SELECT DISTINCT ?x ?p ?o ?base ?ns WHERE { ?x ?p ?o "
+        "FILTER(isIRI(?x) && STRSTARTS(STR(?x), ?base) && STRSTARTS(STR(?p), ?ns)) }",
+        base=base,
+        ns=namespace,
     ):
         found.values.setdefault(_text(thing), {}).setdefault(_text(prop), []).append(_text(value))
 
-    for thing, city, lat, long in rows(
-        f"SELECT ?x ?city ?lat ?long WHERE {{ ?x <{ontology}locatedIn> ?city . "
-        f"?city <{RDF_TYPE}> <{SCHEMA}City> ; <{WGS}lat> ?lat ; <{WGS}long> ?long }} ORDER BY ?x ?city"
+    for thing, city, lat, long, *_ in rows(
+        "SELECT ?x ?city ?lat ?long ?in ?type ?City ?hasLat ?hasLong WHERE { ?x ?in ?city . "
+        "?city ?type ?City ; ?hasLat ?lat ; ?hasLong ?long } ORDER BY ?x ?city",
+        type=ox.NamedNode(RDF_TYPE),
+        City=ox.NamedNode(SCHEMA + "City"),
+        hasLat=ox.NamedNode(WGS + "lat"),
+        hasLong=ox.NamedNode(WGS + "long"),
+        **{"in": ox.NamedNode(ontology + "locatedIn")},
     ):
         try:
             site = Site(_text(city), float(_text(lat)), float(_text(long)))
@@ -167,10 +178,12 @@ def catalogue_from_store(store: ox.Store, id_base: str, ontology: str) -> Catalo
             continue
         found.sites.setdefault(_text(thing), site)
 
-    date_types = " ".join(f"<{t}>" for t in DATE_TYPES)
-    for subject, prop, value in rows(
-        f"SELECT DISTINCT ?s ?p ?o WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && isLiteral(?o) "
-        f'&& datatype(?o) IN ({date_types.replace("> <", ">, <")}) && STRSTARTS(STR(?p), "{ontology}")) }}'
+    for subject, prop, value, *_ in rows(
+        "SELECT DISTINCT ?s ?p ?o ?ns ?date ?dateTime WHERE { ?s ?p ?o FILTER(isIRI(?s) && isLiteral(?o) "
+        "&& datatype(?o) IN (?date, ?dateTime) && STRSTARTS(STR(?p), ?ns)) }",
+        ns=namespace,
+        date=ox.NamedNode(XSD + "date"),
+        dateTime=ox.NamedNode(XSD + "dateTime"),
     ):
         found.events.append(Event(_text(value)[:10], _text(subject), _text(prop)))
     found.events.sort(key=lambda e: (e.date, e.subject, e.prop))
