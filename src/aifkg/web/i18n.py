@@ -169,6 +169,9 @@ UI: dict[str, dict[str, str]] = {
         "rows_first": "{} rows, the first {} shown",
         "the_query": "The query",
         "health": "health",
+        "chart_rounds": "AI Factories and antennas per selection round",
+        "chart_countries": "AI Factories and antennas per host country",
+        "chart_focus": "AI Factories and antennas by focus area",
     },
     "de": {
         "skip": "Zum Inhalt springen",
@@ -334,6 +337,9 @@ UI: dict[str, dict[str, str]] = {
         "rows_first": "{} Zeilen, die ersten {} angezeigt",
         "the_query": "Die Abfrage",
         "health": "Zustand",
+        "chart_rounds": "KI-Fabriken und Antennen je Auswahlrunde",
+        "chart_countries": "KI-Fabriken und Antennen je Gastland",
+        "chart_focus": "KI-Fabriken und Antennen nach Schwerpunkt",
     },
 }
 
