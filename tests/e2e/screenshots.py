@@ -66,6 +66,7 @@ def main() -> int:
             page.goto(entity + "?lang=de")
             page.locator("#neighbourhood canvas").first.wait_for()
             shoot(page, "entity-de")
+            page.goto("/?lang=en")  # the choice of German is remembered: back to English
             page.goto("/ontology")
             shoot(page, "ontology")
             page.goto("/questions")
