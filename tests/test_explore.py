@@ -350,6 +350,14 @@ def test_pages_and_static_files_are_gzipped_once(client: FlaskClient) -> None:
         assert revalidated.status_code == 304
         revalidated.close()
     editor.close()
+    dump = client.get("/dumps/aifkg.ttl", headers={"Accept-Encoding": "gzip"})
+    assert dump.headers["Content-Encoding"] == "gzip" and b"@prefix" in gzip.decompress(dump.data)
+    again = client.get("/dumps/aifkg.ttl", headers={"Accept-Encoding": "gzip"})
+    assert again.data == dump.data  # the same compressed body, kept by its ETag
+    plain_dump = client.get("/dumps/aifkg.ttl")
+    assert "Content-Encoding" not in plain_dump.headers and plain_dump.data == gzip.decompress(dump.data)
+    for response in (dump, again, plain_dump):
+        response.close()
     answer = client.get(
         "/sparql", query_string={"query": "SELECT * { ?s ?p ?o } LIMIT 40"},
         headers={"Accept": "application/sparql-results+json", "Accept-Encoding": "gzip"},

@@ -1,9 +1,9 @@
 """gzip for pages and static files, for clients that accept it.
 
 Static files use the `.gz` copy beside them when `make assets` made one (the big editor and graph
-libraries), else are compressed once and remembered per file and modification time; pages are compressed
-as they are sent. A response that already has a Content-Encoding (the SPARQL answers compress themselves)
-is left alone, so nothing is compressed twice.
+libraries), else are compressed once and remembered per file and modification time; other files (the
+dumps) are compressed once per ETag; pages are compressed as they are sent. A response that already has
+a Content-Encoding (the SPARQL answers compress themselves) is left alone, so nothing is compressed twice.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import os
 import threading
+from collections import OrderedDict
 from pathlib import Path
 
 from flask import Response, current_app, request
@@ -57,6 +58,36 @@ class StaticGzip:
 STATIC = StaticGzip()
 
 
+class TaggedGzip:
+    """Compressed bodies of other file responses (the dumps), keyed by their ETag, bounded in bytes."""
+
+    def __init__(self, max_bytes: int = 32 * 2**20) -> None:
+        self.max_bytes = max_bytes
+        self._bodies: OrderedDict[str, bytes] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def body(self, etag: str, response: Response) -> bytes:
+        with self._lock:
+            known = self._bodies.get(etag)
+            if known is not None:
+                self._bodies.move_to_end(etag)
+                return known
+        compressed = gzip.compress(response.get_data(), LEVEL, mtime=0)
+        if len(compressed) <= self.max_bytes // 4:
+            with self._lock:
+                if etag not in self._bodies:
+                    self._bodies[etag] = compressed
+                    self._bytes += len(compressed)
+                while self._bytes > self.max_bytes:
+                    _, evicted = self._bodies.popitem(last=False)
+                    self._bytes -= len(evicted)
+        return compressed
+
+
+TAGGED = TaggedGzip()
+
+
 def _static_path() -> Path | None:
     """The file behind a request for a static file, if it is inside the static folder."""
     folder = current_app.static_folder
@@ -80,20 +111,25 @@ def compress(response: Response) -> Response:
     ):
         return response
     static = _static_path()
+    etag, weak = response.get_etag()
+    original = response.response
     if static is not None:
         body = STATIC.body(static)
         if body is None:
             return response
-        original = response.response
-        response.direct_passthrough = False
-        response.set_data(body)
-        close = getattr(original, "close", None)
-        if close is not None:  # the file the uncompressed body would have been read from
-            close()
+    elif response.direct_passthrough:  # a file sent as it is (a dump): compressed once per ETag, or not at all
+        if not etag or weak:
+            return response
+        response.direct_passthrough = False  # so the body can be read here
+        body = TAGGED.body(etag, response)
     else:
-        response.set_data(gzip.compress(response.get_data(), LEVEL, mtime=0))
+        body = gzip.compress(response.get_data(), LEVEL, mtime=0)
+    response.direct_passthrough = False
+    response.set_data(body)
+    close = getattr(original, "close", None)
+    if close is not None and original is not response.response:  # the file the body would have come from
+        close()
     response.headers["Content-Encoding"] = "gzip"
-    etag, weak = response.get_etag()
     if etag and static is not None:  # weak: still matches the file's tag, so revalidation gives 304
         response.set_etag(etag, weak=True)
     elif etag:
