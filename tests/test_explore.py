@@ -260,6 +260,7 @@ def test_map_image_is_a_standalone_svg(client: FlaskClient) -> None:
     assert client.get("/map.svg?size=huge").status_code == 404
     home = get_page(client, "/")
     assert '<a href="/map"><img src="/map.svg?size=small"' in home
+    assert 'alt="Small map of Europe with 4 AI Factories, antennas and computing systems' in home  # delta has no site
 
 
 def test_timeline_lists_dated_events_in_order(client: FlaskClient) -> None:

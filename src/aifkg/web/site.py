@@ -64,7 +64,8 @@ def home() -> Response:
         ("factories", members_of("AIFactory", language)),
         ("antennas", members_of("AIFactoryAntenna", language)),
     ]
-    markers = sum(1 for _, class_name, _ in THING_KINDS for _ in explorer().catalogue.instances(class_name))
+    catalogue = explorer().catalogue
+    markers = sum(1 for _, name, _ in THING_KINDS for thing in catalogue.instances(name) if thing in catalogue.sites)
     return Response(
         render_template(
             "home.html",
