@@ -82,9 +82,9 @@ def throughput(cache: Path, clients: list[int], seconds: float, servers: list[st
     for name, rows in answers.items():
         mark = "" if rows == expected else "  <- DIFFERS"
         print(f"  {name}: {json.dumps(rows)}{mark}")
-    headers = ["query", "clients", "server", "req/s", "p50 ms", "p99 ms", "requests", "texts", "errors"]
+    headers = ["query", "clients", "server", "ok req/s", "p50 ms", "p99 ms", "requests", "texts", "errors"]
     for mode in tp.MODES:
-        print(f"\n{mode}: {tp.CACHES[mode]}; {seconds:g} s per cell")
+        print(f"\n{mode}: {tp.CACHES[mode]}; {seconds:g} s per cell; ok req/s counts 2xx answers only")
         print(table([*headers, "x oxigraph", "x floor"], tp.cell_rows(cells, mode)))
     print("\naifkg over each peer, geometric mean of req/s ratios over the five queries; aifkg's worst p99")
     print("(goals: distinct at 16 clients >= 0.5x oxigraph, aim 1.0x, p99 < 20 ms; repeated >= 5x oxigraph)")

@@ -149,7 +149,7 @@ def _ms(result: LoadResult, value: float) -> str:
 
 
 def _ratio(result: LoadResult, peer: LoadResult | None) -> str:
-    return f"{result.requests_per_second / peer.requests_per_second:.2f}" if peer and peer.requests_per_second else ""
+    return f"{result.answered_per_second / peer.answered_per_second:.2f}" if peer and peer.answered_per_second else ""
 
 
 def cell_rows(cells: list[Cell], mode: str) -> list[list[object]]:
@@ -161,7 +161,7 @@ def cell_rows(cells: list[Cell], mode: str) -> list[list[object]]:
                 cell.query,
                 cell.clients,
                 cell.server,
-                f"{result.requests_per_second:,.0f}",
+                f"{result.answered_per_second:,.0f}",
                 _ms(result, result.p50_ms),
                 _ms(result, result.p99_ms),
                 result.requests,
@@ -184,14 +184,14 @@ def summary_rows(cells: list[Cell], queries: list[TypicalQuery], clients: list[i
             for query in queries:
                 ours = _find(cells, AIFKG, mode, query.name, count)
                 theirs = _find(cells, peer, mode, query.name, count)
-                if ours and theirs and theirs.requests_per_second:
-                    ratios.append(ours.requests_per_second / theirs.requests_per_second)
+                if ours and theirs and theirs.answered_per_second:
+                    ratios.append(ours.answered_per_second / theirs.answered_per_second)
             line.append(f"{_geomean(ratios):.2f}" if len(ratios) == len(queries) else "")
         ours_all = [r for q in queries if (r := _find(cells, AIFKG, mode, q.name, count))]
         done = [r for r in ours_all if r.requests]
         worst = f"{max(r.p99_ms for r in done):.2f}" if done else "-"
         line.append(worst if len(done) == len(ours_all) else f"{worst} (and a cell with none done)")
-        line.append(f"{_geomean([r.requests_per_second for r in ours_all]):,.0f}")
+        line.append(f"{_geomean([r.answered_per_second for r in ours_all]):,.0f}")
         rows.append(line)
     return rows
 

@@ -11,7 +11,7 @@ from typing import ClassVar
 
 import pytest
 from benchmarks.floor_app import make_app
-from benchmarks.load import distinct_script, run_wrk_script
+from benchmarks.load import distinct_script, parse_wrk_output, run_wrk_script
 from benchmarks.typical import LITAI, typical_queries
 from pyoxigraph import QueryResultsFormat, RdfFormat, Store
 from werkzeug.test import Client
@@ -93,3 +93,13 @@ def test_wrk_script_sends_a_different_text_with_every_request() -> None:
     assert len(bodies) >= result.requests and result.distinct_texts is not None
     assert len(set(bodies)) == len(bodies) and result.distinct_texts >= len(bodies)
     assert all(body.startswith(prefix) and body[len(prefix) :].isdigit() for body in bodies)
+
+
+def test_wrk_report_is_read_with_seconds_and_trailing_spaces() -> None:
+    lines = ["  Latency Distribution", "     50%    1.78s ", "     90%  812.00us", "     99%    2.01ms"]
+    lines += ["  16 requests in 3.10s, 19.57KB read", "  Non-2xx or 3xx responses: 2", "Requests/sec:      5.16"]
+    report = "\n".join([*lines, "distinct texts: 33", ""])
+    result = parse_wrk_output(report)
+    assert (result.p50_ms, result.p90_ms, result.p99_ms) == (1780.0, 0.812, 2.01)
+    assert (result.requests, result.errors, result.requests_per_second, result.distinct_texts) == (16, 2, 5.16, 33)
+    assert result.answered_per_second == pytest.approx(5.16 * 14 / 16)
