@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 the data violates the shapes (or a query failed), 2 a u
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -19,8 +20,10 @@ from aifkg import __version__
 from aifkg.build import Build, BuildError, ValidationFailed, run_build
 from aifkg.config import Settings, settings_from_env
 from aifkg.graph import SourceError, load_sources, rdf_files
-from aifkg.sparql import ProtocolError, check_query, form_kind, format_by_parameter
-from aifkg.store import NotRepresentable, QueryFailed, TooManyRows
+from aifkg.namespace import prefix_table
+from aifkg.query_text import QueryTextError, TextLimits, check_text
+from aifkg.sparql import ProtocolError, format_by_parameter
+from aifkg.store import EngineFailure, NotAcceptable, NotRepresentable, QueryFailed, QuerySyntaxError, TooManyRows
 
 EXPORT_NAMES = {
     "turtle": "aifkg.ttl",
@@ -111,19 +114,24 @@ def cmd_query(args: argparse.Namespace) -> int:
     if not text:
         print("give a query or --file", file=sys.stderr)
         return 2
-    info = check_query(text, settings.max_query_bytes, settings.max_nesting)
-    result_format = format_by_parameter(
-        args.format or ("csv" if form_kind(info.form) == "results" else "turtle"), form_kind(info.form)
-    )
+    check_text(text, TextLimits(settings.max_query_bytes, settings.max_nesting))
+    formats: list[str | None] = [None, None] if args.format else ["csv", "turtle"]
+    if args.format:
+        for index, kind in enumerate(("results", "graph")):
+            with contextlib.suppress(ProtocolError):
+                formats[index] = format_by_parameter(args.format, kind).name
+        if formats == [None, None]:
+            format_by_parameter(args.format, "results")  # the error that names the formats
     build = run_build(settings, Progress(True))
     store = open_store(build.dataset_path)
     outcome = execute(
         store,
         QueryRequest(
-            query=info.text,
-            result_format=result_format.name,
+            query=text,
+            result_format=formats[0] or formats[1],
+            other_format=formats[1] if formats[0] else None,
             max_rows=settings.max_rows,
-            has_dataset_clause=info.has_dataset_clause,
+            prefixes=prefix_table(settings.base_iri),
         ),
     )
     sys.stdout.buffer.write(outcome.body)
@@ -311,7 +319,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ProtocolError as error:
         print(f"error: {error.message}", file=sys.stderr)
         return 1 if error.status < 500 else 2
-    except (QueryFailed, NotRepresentable, TooManyRows) as error:
+    except QueryTextError as error:
+        print(f"error: {error.message}", file=sys.stderr)
+        return 1
+    except (QueryFailed, NotRepresentable, TooManyRows, QuerySyntaxError, NotAcceptable, EngineFailure) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except (BuildError, SourceError) as error:

@@ -25,7 +25,7 @@ class Settings:
     queries_dir: Path = PROJECT_ROOT / "queries"
     cache_dir: Path = PROJECT_ROOT / ".cache"
     base_iri: str = "https://w3id.org/aifactories/"
-    public_url: str = ""  # where the server is reachable, e.g. https://example.org; empty: from the request
+    public_url: str = ""  # where clients reach the server, e.g. https://example.org/; empty: http://HOST:PORT/
     reasoner: str = "owlrl"
     reasoning_timeout: float = 600.0
     query_timeout: float = 10.0
@@ -33,7 +33,8 @@ class Settings:
     max_query_bytes: int = 32_768
     max_request_bytes: int = 65_536
     max_nesting: int = 64
-    executors: int = 2  # query worker processes per web worker
+    executors: int = 2  # query worker processes kept idle per web worker
+    queue_limit: int = 64  # requests per web worker that may wait for a busy query worker; more get 503
     threads: int = 32  # request threads per web worker, each with at most one query worker: measured under a
     # storm of 200 slow queries, 32 kept cheap ones under 2 s where 8 let them queue for 10 s
     web_workers: int = 2
@@ -42,11 +43,18 @@ class Settings:
     # bytes each of the two answer caches (results, whole responses) may hold per web worker; an answer over
     # an eighth of it is never cached
     result_cache_bytes: int = 32 * 2**20
-    sparql_endpoint: str = ""  # another endpoint holding the same dumps: queries go there (remote.py)
-    store_location: Path | None = None  # an on-disk store (pyoxigraph/RocksDB) instead of one in memory
     host: str = "127.0.0.1"
     port: int = 8000
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def public_base(self) -> str:
+        """The server's public URL with a trailing slash: the configured one, else http://host:port/. Never
+        taken from a request's Host header, so no response depends on what a client claims."""
+        if self.public_url:
+            return self.public_url.rstrip("/") + "/"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/"
 
     @property
     def id_base(self) -> str:
@@ -91,7 +99,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None, **overrides: Any
         if raw not in (None, ""):
             values[item.name] = _coerce(raw, getattr(base, item.name))
     values.update({k: v for k, v in overrides.items() if v is not None})
-    for key in ("ontology_dir", "shapes_dir", "data_dir", "queries_dir", "cache_dir", "store_location"):
+    for key in ("ontology_dir", "shapes_dir", "data_dir", "queries_dir", "cache_dir"):
         if values.get(key) is not None:
             values[key] = Path(values[key]).expanduser().resolve()
     return replace(base, **values)

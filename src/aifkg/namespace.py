@@ -99,6 +99,12 @@ PREFIXES: dict[str, str] = {
 }
 
 
+def prefix_table(base_iri: str) -> dict[str, str]:
+    """The prefixes for a graph under `base_iri` (the engine is generic: `aif:` follows the base IRI); the
+    SPARQL endpoint predefines them, so queries may use them without PREFIX declarations."""
+    return {**PREFIXES, "aif": base_iri + "ontology#"}
+
+
 def bind_prefixes(graph: Graph) -> Graph:
     """Bind the contract's prefixes on `graph`, replacing rdflib's defaults (e.g. its `schema:`), and return it."""
     for prefix, namespace in PREFIXES.items():
