@@ -84,7 +84,13 @@ def test_a_format_of_the_other_kind_is_not_acceptable(store: ox.Store) -> None:
 
 
 def test_row_limit_counts_rows_not_bytes(store: ox.Store) -> None:
-    assert execute(store, QueryRequest("SELECT * { ?s ?p ?o }", "csv", 11)).rows == 11
+    assert execute(store, QueryRequest("SELECT * { ?s ?p ?o }", "csv", 11)).body.count(b"\r\n") == 12
+    for name in ("json", "xml", "csv", "tsv"):  # counted exactly also where the answer is long for its rows
+        assert execute(store, QueryRequest("SELECT * { ?s ?p ?o }", name, 11)).result_format == name
+        with pytest.raises(TooManyRows):
+            execute(store, QueryRequest("SELECT * { ?s ?p ?o }", name, 10))
+        short = execute(store, QueryRequest("SELECT ?x { VALUES ?x { 1 2 3 } }", name, 3)).body
+        assert short.count(b"1") >= 1 and short.count(b"3") >= 1
     with pytest.raises(TooManyRows):
         execute(store, QueryRequest("SELECT * { ?s ?p ?o }", "csv", 10))
     with pytest.raises(TooManyRows):
@@ -117,3 +123,17 @@ def test_syntax_errors_and_engine_panics(store: ox.Store) -> None:
         execute(store, QueryRequest("SELECT * { ?s ?p ?o } GROUP BY ?s", "json", 5))
     with pytest.raises(EngineFailure, match="cannot sort these values"):
         execute(_PanickingStore(), QueryRequest("SELECT * { ?s ?p ?o } ORDER BY DESC(?o)", "json", 5))  # type: ignore[arg-type]
+
+
+def test_values_are_bound_not_spliced(store: ox.Store) -> None:
+    """An IRI bound to a variable (pyoxigraph's substitutions) is a value, whatever characters it holds."""
+    iri = "https://example.org/s1"
+    ask = QueryRequest("ASK { ?s ?p ?o }", "json", 5, bindings=(("s", iri),))
+    assert json.loads(execute(store, ask).body)["boolean"] is True
+    hostile = QueryRequest(
+        "ASK { ?s ?p ?o }", "json", 5, bindings=(("s", "https://example.org/x> } UNION { ?a ?b ?c"),)
+    )
+    with pytest.raises(QuerySyntaxError):  # not a valid IRI: refused, never read as query text
+        execute(store, hostile)
+    select = QueryRequest("SELECT ?s ?o { ?s ?p ?o }", "json", 5, bindings=(("s", iri),))
+    assert [row["o"]["value"] for row in _rows(execute(store, select).body)] == ["v1"]

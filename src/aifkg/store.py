@@ -14,7 +14,7 @@ and writers.
 from __future__ import annotations
 
 import xml.parsers.expat
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -101,6 +101,7 @@ class QueryRequest:
     base_iri: str | None = None
     prefixes: Mapping[str, str] = field(default_factory=dict)
     other_format: str | None = None
+    bindings: tuple[tuple[str, str], ...] = ()  # (variable, IRI): values bound into the query, never spliced
 
     def format_for(self, kind: str) -> str | None:
         """The requested format for a result of `kind` ("results" or "graph")."""
@@ -116,7 +117,32 @@ class QueryOutcome:
 
     body: bytes
     result_format: str
-    rows: int
+
+
+class _TooLong(Exception):
+    """Raised inside a serialiser's write: the answer is longer than the sink takes."""
+
+
+class _ByteLimitedBuffer:
+    """A binary sink that refuses more than `limit` bytes: stops a serialiser early."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self.parts: list[bytes] = []
+
+    def write(self, chunk: bytes) -> int:
+        self.size += len(chunk)
+        if self.size > self.limit:
+            raise _TooLong
+        self.parts.append(bytes(chunk))
+        return len(chunk)
+
+    def flush(self) -> None:
+        return None
+
+    def getvalue(self) -> bytes:
+        return b"".join(self.parts)
 
 
 class _LineLimitedBuffer:
@@ -151,27 +177,25 @@ def open_store(dataset_path: Path) -> ox.Store:
     return store
 
 
-def _dataset_arguments(request: QueryRequest) -> dict[str, object]:
+def _query_arguments(request: QueryRequest) -> dict[str, object]:
     """The protocol's dataset, when the request gives one: it replaces the query's whole dataset, so a graph
-    list the request leaves out is empty (SPARQL 1.1 Protocol, 2.1.4)."""
-    if not request.default_graphs and not request.named_graphs:
-        return {}
-    return {
-        "default_graph": [ox.NamedNode(iri) for iri in request.default_graphs],
-        "named_graphs": [ox.NamedNode(iri) for iri in request.named_graphs],
-    }
+    list the request leaves out is empty (SPARQL 1.1 Protocol, 2.1.4); and the values bound to variables."""
+    arguments: dict[str, object] = {}
+    if request.default_graphs or request.named_graphs:
+        arguments["default_graph"] = [ox.NamedNode(iri) for iri in request.default_graphs]
+        arguments["named_graphs"] = [ox.NamedNode(iri) for iri in request.named_graphs]
+    if request.bindings:
+        arguments["substitutions"] = {ox.Variable(name): ox.NamedNode(iri) for name, iri in request.bindings}
+    return arguments
 
 
 def execute(store: ox.Store, request: QueryRequest) -> QueryOutcome:
     """Parse, run and serialise one query; raise QuerySyntaxError, NotAcceptable, TooManyRows,
     NotRepresentable, QueryFailed or EngineFailure."""
+    prefixes = dict(request.prefixes) or None
     try:
-        results = store.query(
-            request.query,
-            base_iri=request.base_iri,
-            prefixes=dict(request.prefixes) or None,
-            **_dataset_arguments(request),  # type: ignore[arg-type]
-        )
+        dataset = _query_arguments(request)
+        results = store.query(request.query, base_iri=request.base_iri, prefixes=prefixes, **dataset)  # type: ignore[arg-type]
     except SyntaxError as error:
         raise QuerySyntaxError(_one_line(error)) from error
     except ValueError as error:  # an IRI in the request's dataset that pyoxigraph refuses
@@ -180,8 +204,14 @@ def execute(store: ox.Store, request: QueryRequest) -> QueryOutcome:
         raise _failure(error) from error
     except BaseException as error:  # pyo3 turns a Rust panic into PanicException, a BaseException
         raise _panic(error) from None
+
+    def rerun() -> ox.QuerySolutions:
+        again = store.query(request.query, base_iri=request.base_iri, prefixes=prefixes, **dataset)  # type: ignore[arg-type]
+        assert isinstance(again, ox.QuerySolutions)
+        return again
+
     try:
-        return serialise(results, request)
+        return serialise(results, request, rerun)
     except (TooManyRows, NotRepresentable, NotAcceptable, QueryFailed):
         raise
     except BaseException as error:
@@ -202,9 +232,21 @@ def _panic(error: BaseException) -> BaseException:
     return EngineFailure(f"the query engine failed on this query ({_one_line(error)})")
 
 
-def serialise(results: ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples, request: QueryRequest) -> QueryOutcome:
-    """Write an answer in the format requested for its kind, stopping at the row limit (counted in TSV or
-    N-Triples lines, which hold one row or triple each) before the conversion."""
+# The fewest bytes one solution takes in each results format (`{},` in JSON, `<result></result>` in XML, a
+# line end in CSV and TSV): an answer no longer than FLOOR x max_rows bytes cannot hold more than max_rows
+# solutions, so most answers are written once, straight into the format asked for. A longer one is counted
+# exactly, by running the query again into TSV (one line per solution).
+ROW_BYTES_FLOOR = {"json": 3, "xml": 17, "csv": 2, "tsv": 1}
+
+
+def serialise(
+    results: ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples,
+    request: QueryRequest,
+    rerun: Callable[[], ox.QuerySolutions] | None = None,
+) -> QueryOutcome:
+    """Write an answer in the format requested for its kind, within the row limit: solutions straight
+    into their format when the answer is small enough to be surely within it (else counted in TSV lines,
+    `rerun` giving the solutions again), graphs counted in N-Triples lines before the conversion."""
     kind = "graph" if isinstance(results, ox.QueryTriples) else "results"
     chosen = request.format_for(kind)
     if chosen is None:
@@ -213,31 +255,42 @@ def serialise(results: ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples, re
     try:
         if isinstance(results, ox.QueryBoolean):
             body = results.serialize(format=RESULT_FORMATS[chosen]) or b""
-            return _checked(QueryOutcome(body=body, result_format=chosen, rows=1))
-        sink = _LineLimitedBuffer(request.max_rows + (1 if isinstance(results, ox.QuerySolutions) else 0))
+            return _checked(QueryOutcome(body=body, result_format=chosen))
         if isinstance(results, ox.QuerySolutions):
-            results.serialize(sink, format=ox.QueryResultsFormat.TSV)  # type: ignore[arg-type]
-            rows = max(sink.lines - 1, 0)
-            if chosen == "tsv":
-                return _checked(QueryOutcome(sink.getvalue(), "tsv", rows))
-            parsed = ox.parse_query_results(sink.getvalue(), format=ox.QueryResultsFormat.TSV)
-            body = parsed.serialize(format=RESULT_FORMATS[chosen]) or b""
-            return _checked(QueryOutcome(body, chosen, rows))
+            direct = _ByteLimitedBuffer(ROW_BYTES_FLOOR[chosen] * request.max_rows)
+            try:
+                results.serialize(direct, format=RESULT_FORMATS[chosen])  # type: ignore[arg-type]
+                return _checked(QueryOutcome(direct.getvalue(), chosen))
+            except (_TooLong, OSError) as error:  # pyoxigraph may pass the sink's error on wrapped
+                cause = error if isinstance(error, _TooLong) else error.__context__ or error.__cause__
+                if not isinstance(cause, _TooLong) or rerun is None:
+                    raise
+            return _counted_solutions(rerun(), chosen, request.max_rows)
+        sink = _LineLimitedBuffer(request.max_rows)
         results.serialize(sink, format=ox.RdfFormat.N_TRIPLES)  # type: ignore[arg-type]
-        return graph_outcome(sink.getvalue(), sink.lines, chosen, request.prefixes)
+        return graph_outcome(sink.getvalue(), chosen, request.prefixes)
     except (TooManyRows, NotRepresentable):
         raise
     except (OSError, SyntaxError, ValueError, RuntimeError) as error:
         raise _failure(error) from error
 
 
-def graph_outcome(ntriples: bytes, triples: int, chosen: str, prefixes: Mapping[str, str]) -> QueryOutcome:
+def _counted_solutions(results: ox.QuerySolutions, chosen: str, max_rows: int) -> QueryOutcome:
+    sink = _LineLimitedBuffer(max_rows + 1)  # the header line, then one line per solution
+    results.serialize(sink, format=ox.QueryResultsFormat.TSV)  # type: ignore[arg-type]
+    if chosen == "tsv":
+        return _checked(QueryOutcome(sink.getvalue(), "tsv"))
+    parsed = ox.parse_query_results(sink.getvalue(), format=ox.QueryResultsFormat.TSV)
+    return _checked(QueryOutcome(parsed.serialize(format=RESULT_FORMATS[chosen]) or b"", chosen))
+
+
+def graph_outcome(ntriples: bytes, chosen: str, prefixes: Mapping[str, str]) -> QueryOutcome:
     """A graph answer, given as N-Triples already within the row limit, in the `chosen` format."""
     if chosen == "ntriples":
-        return _checked(QueryOutcome(ntriples, "ntriples", triples))
+        return _checked(QueryOutcome(ntriples, "ntriples"))
     parsed = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
     body = ox.serialize(parsed, format=GRAPH_FORMATS[chosen], prefixes=dict(prefixes)) or b""
-    return _checked(QueryOutcome(body, chosen, triples))
+    return _checked(QueryOutcome(body, chosen))
 
 
 def _failure(error: BaseException) -> Exception:

@@ -6,6 +6,7 @@ Parameters are read from the query string and, for form posts, the body; a repea
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, request
@@ -26,6 +27,7 @@ blueprint = Blueprint("sparql", __name__)
 FORM_TYPE = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
+ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def _single(values: list[str], name: str) -> str | None:
@@ -165,8 +167,8 @@ def sparql() -> Response:
             return query_page()
         return graph_response(describe_service(dataset_facts()), "Accept")
     for iri in default_graphs + named_graphs:
-        if not iri.strip() or any(char in iri for char in '<>" {}|\\^`\n'):
-            raise ProtocolError(400, "default-graph-uri and named-graph-uri must be IRIs")
+        if not ABSOLUTE_IRI.match(iri) or any(char in iri for char in '<>" {}|\\^`\n'):
+            raise ProtocolError(400, "default-graph-uri and named-graph-uri must be absolute IRIs")
     settings = runtime().settings
     try:
         check_text(query, TextLimits(settings.max_query_bytes, settings.max_nesting))
