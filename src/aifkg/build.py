@@ -86,7 +86,7 @@ class Build:
         return self.folder / "dumps" / name
 
 
-ENGINE_MODULES = ("build.py", "graph.py", "reasoning.py", "reasonable_closure.py", "validation.py", "stats.py")
+ENGINE_MODULES = ("build.py", "graph.py", "reasoning.py", "validation.py", "stats.py")
 
 
 def engine_fingerprint() -> str:
@@ -98,7 +98,7 @@ def engine_fingerprint() -> str:
 
 
 def build_key(settings: Settings) -> str:
-    salt = f"{BUILD_FORMAT}|{__version__}|{engine_fingerprint()}|{settings.reasoner}|{settings.base_iri}"
+    salt = f"{BUILD_FORMAT}|{__version__}|{engine_fingerprint()}|{settings.base_iri}"
     return fingerprint((settings.ontology_dir, settings.data_dir, settings.shapes_dir), salt)[:24]
 
 
@@ -290,10 +290,10 @@ def run_build(settings: Settings, progress: Progress = lambda _: None, force: bo
         raise BuildError(str(error)) from error
     seconds["load"] = time.perf_counter() - started
 
-    progress(f"reasoning with {settings.reasoner} over {len(sources.ontology) + len(sources.data)} triples")
+    progress(f"reasoning with owlrl over {len(sources.ontology) + len(sources.data)} triples")
     mark = time.perf_counter()
     try:
-        closure = infer_with_timeout(sources.ontology, sources.data, settings.reasoner, settings.reasoning_timeout)
+        closure = infer_with_timeout(sources.ontology, sources.data, settings.reasoning_timeout, settings.base_iri)
     except Exception as error:
         raise BuildError(f"reasoning failed: {error}") from error
     seconds["reason"] = time.perf_counter() - mark

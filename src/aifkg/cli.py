@@ -56,7 +56,6 @@ def _settings(args: argparse.Namespace) -> Settings:
         shapes_dir=getattr(args, "shapes", None),
         cache_dir=getattr(args, "cache", None),
         base_iri=getattr(args, "base_iri", None),
-        reasoner=getattr(args, "reasoner", None),
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
         web_workers=getattr(args, "workers", None),
@@ -84,7 +83,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     progress("loading")
     sources = load_sources(settings.ontology_dir, settings.data_dir, settings.shapes_dir)
     progress(f"reasoning over {len(sources.ontology) + len(sources.data)} triples")
-    closure = infer_with_timeout(sources.ontology, sources.data, settings.reasoner, settings.reasoning_timeout)
+    closure = infer_with_timeout(sources.ontology, sources.data, settings.reasoning_timeout, settings.base_iri)
     progress("validating")
     union = sources.ontology + sources.data + closure.inferred
     report = validate_graph(union, sources.shapes)
@@ -98,8 +97,8 @@ def cmd_reason(args: argparse.Namespace) -> int:
     settings = _settings(args)
     progress = Progress(args.quiet)
     sources = load_sources(settings.ontology_dir, settings.data_dir, settings.shapes_dir)
-    progress(f"reasoning with {settings.reasoner}")
-    closure = infer_with_timeout(sources.ontology, sources.data, settings.reasoner, settings.reasoning_timeout)
+    progress("reasoning with owlrl")
+    closure = infer_with_timeout(sources.ontology, sources.data, settings.reasoning_timeout, settings.base_iri)
     if args.output:
         closure.inferred.serialize(destination=args.output, format="turtle")
     print(f"{len(closure.inferred)} inferred triples kept, {closure.dropped} trivial or invalid dropped")
@@ -227,7 +226,6 @@ def _add_source_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--shapes", type=Path, help="folder of SHACL shapes")
     group.add_argument("--base-iri", help="namespace of the graph (default https://w3id.org/aifactories/)")
     group.add_argument("--cache", type=Path, help="where builds are kept (default .cache/)")
-    group.add_argument("--reasoner", help="closure engine by name (default owlrl)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
 
 

@@ -26,7 +26,6 @@ class Settings:
     cache_dir: Path = PROJECT_ROOT / ".cache"
     base_iri: str = "https://w3id.org/aifactories/"
     public_url: str = ""  # where clients reach the server, e.g. https://example.org/; empty: http://HOST:PORT/
-    reasoner: str = "owlrl"
     reasoning_timeout: float = 600.0
     query_timeout: float = 10.0
     max_rows: int = 100_000
