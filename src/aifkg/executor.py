@@ -17,8 +17,9 @@ zygote's memory copy-on-write). A request takes one message to a worker and one 
   count. At the deadline the worker is killed (QueryTimeout: 503) and a new one forked in the background;
 - a query that has used DEMOTE_AFTER seconds of CPU is niced, so the kernel runs short queries first (CPU
   time, not wall time: under load every query takes longer, and only expensive ones should yield);
-- a worker found dead before it got the query is replaced and the query retried; one that dies during
-  the query (a crash in the engine) is an engine failure; a dead zygote is spawned again.
+- a worker that dies before it replies is replaced and the query tried once more on a fresh one (one killed
+  while idle, or by the OOM killer, fails no query); a second death is an engine failure; a dead zygote is
+  spawned again.
 Every process dies with its parent (PR_SET_PDEATHSIG), so no query outlives the web worker that asked.
 """
 
@@ -62,7 +63,6 @@ WARM_UP_QUERY = (
     "MINUS { ?s a ex:C } } GROUP BY ?s HAVING (COUNT(?o) > 1) ORDER BY DESC(?n) LIMIT 10"
 )
 ZYGOTE_ATTEMPTS = 3
-STARTED = b"s"
 GROW_AFTER = 0.01  # seconds a query waits for a busy worker to free up before another is forked
 DEMOTE_AFTER = 0.05  # CPU seconds a query runs at normal priority; typical queries here take a few ms
 DEMOTE_CHECK = 0.1  # how often a running query's CPU time is looked at
@@ -145,16 +145,14 @@ def answer_in_worker(store: Any, request: QueryRequest) -> tuple[str, Any]:
 
 
 def _serve(conn: Connection, store: Any, base_iri: str | None, prefixes: dict[str, str]) -> None:
-    """A query worker: answer each request until the socket closes. It says it has the query before it
-    starts, so that a death before that point (a worker killed while idle) is retried elsewhere, and a
-    death after it is the query's doing. Each reply carries the worker's CPU time so far, from which the
-    web worker tells how much CPU the next query has used without reading /proc first."""
+    """A query worker: answer each request until the socket closes. Each reply carries the worker's CPU
+    time so far, from which the web worker tells how much CPU the next query has used without reading /proc
+    first."""
     while True:
         try:
             query, result_format, other_format, max_rows, default_graphs, named_graphs, bindings = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send_bytes(STARTED)
         request = QueryRequest(
             query, result_format, max_rows, default_graphs, named_graphs, base_iri, prefixes, other_format, bindings
         )
@@ -424,21 +422,13 @@ class QueryExecutor:
         raise _ERRORS[status](payload)
 
     def _ask(self, request: QueryRequest, deadline: float, timeout: float) -> tuple[str, Any]:
+        """One message out, one reply back. A worker that dies before replying (killed while idle, by the
+        OOM killer, or by a crash in the engine) is replaced and the query tried once more on a fresh one;
+        a second death is the query's doing: an engine failure."""
         for attempt in range(2):
             worker = self._acquire(deadline)
             try:
                 worker.conn.send(_message(request))
-                started = worker.conn.poll(max(deadline - time.monotonic(), 0.0)) and worker.conn.recv_bytes()
-            except (EOFError, OSError):  # it died while idle, before taking the query: another one takes it
-                self._discard(worker)
-                if attempt == 0:
-                    continue
-                raise Overloaded("the query workers keep stopping") from None
-            if started != STARTED:
-                self._discard(worker)
-                _SPAWNER.submit(self._replenish)
-                raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
-            try:
                 if not self._wait(worker, deadline):
                     self._discard(worker)
                     _SPAWNER.submit(self._replenish)
@@ -447,6 +437,8 @@ class QueryExecutor:
             except (EOFError, OSError):
                 self._discard(worker)
                 _SPAWNER.submit(self._replenish)
+                if attempt == 0:
+                    continue
                 return "engine", "the query engine crashed on this query"
             self._release(worker)
             return status, payload
