@@ -59,7 +59,7 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
     dump.write_bytes(build.dataset_path.read_bytes() + MARKER_QUAD.encode())
     remote = start_oxigraph(dump, folder / "oxigraph-store")
     server = start_server(
-        [*mini_args(folder / "cache"), "--server", "granian"],
+        mini_args(folder / "cache"),
         {"AIFKG_SPARQL_ENDPOINT": remote.query_url, "AIFKG_QUERY_TIMEOUT": "5"},
     )
     yield Pair(server, remote)
