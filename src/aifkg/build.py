@@ -281,8 +281,8 @@ def run_build(settings: Settings, progress: Progress = lambda _: None, force: bo
     checked = check(settings, progress)
     if not checked.report.conforms:
         raise ValidationFailed(checked.report)
-    report, closure = checked.report, checked.reasoned
-    graphs = closure.graphs
+    report, reasoned = checked.report, checked.reasoned
+    graphs = reasoned.graphs
     seconds = dict(checked.seconds)
 
     progress("writing dataset and dumps")
@@ -312,7 +312,7 @@ def run_build(settings: Settings, progress: Progress = lambda _: None, force: bo
             "stats": stats.to_dict(),
             "warnings": len(report.warnings),
             "seconds": {k: round(v, 3) for k, v in seconds.items()},
-            "inferred_dropped": closure.dropped,
+            "inferred_dropped": reasoned.dropped,
             "files": files,
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")

@@ -7,7 +7,7 @@ The engine raises domain errors (errors.py); this module alone decides what they
     1    the input does not pass the check: violations of the shapes, or (format --check) files not canonical
     2    an error: a usage error, a missing or broken file, an inconsistent graph, reasoning that failed, a
          query refused or failed, a port in use, anything unexpected; one line on stderr, no traceback
-    130  interrupted (Ctrl-C)
+    130  interrupted (Ctrl-C) before the server started; a server stopped by Ctrl-C or SIGTERM exits 0
 """
 
 from __future__ import annotations
@@ -240,7 +240,7 @@ def _add_source_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--data", type=Path, help="folder of instance data Turtle files")
     group.add_argument("--shapes", type=Path, help="folder of SHACL shapes")
     group.add_argument("--base-iri", help="namespace of the graph (default https://w3id.org/aifactories/)")
-    group.add_argument("--cache", type=Path, help="where builds are kept (default .cache/)")
+    group.add_argument("--cache", type=Path, help="where builds are kept (default .cache/ of the checkout)")
     group.add_argument("--reasoner", help="closure engine by name (default owlrl)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
 
