@@ -35,15 +35,15 @@ def test_environment_then_overrides(tmp_path: Path) -> None:
         "HOST": "0.0.0.0",
         "AIFKG_DATA_DIR": str(tmp_path),
         "AIFKG_BASE_IRI": "https://example.org/x/",
-        "AIFKG_STORE_LOCATION": "",
+        "AIFKG_PUBLIC_URL": "",
     }
     settings = settings_from_env(env)
     assert settings.query_timeout == 2.5 and settings.port == 8123 and settings.host == "0.0.0.0"
-    assert settings.data_dir == tmp_path.resolve() and settings.store_location is None
+    assert settings.data_dir == tmp_path.resolve() and settings.public_url == ""
     assert settings.ontology_iri == "https://example.org/x/ontology"
     assert settings_from_env(env, port=9000, query_timeout=None).port == 9000
     assert settings_from_env({"AIFKG_PORT": "7000", "PORT": "8123"}).port == 7000
-    assert settings_from_env({"AIFKG_STORE_LOCATION": str(tmp_path)}).store_location == tmp_path.resolve()
+    assert settings_from_env({"AIFKG_QUERIES_DIR": str(tmp_path)}).queries_dir == tmp_path.resolve()
 
 
 def test_a_value_that_cannot_be_read_names_the_variable() -> None:

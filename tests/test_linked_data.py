@@ -68,7 +68,7 @@ def test_ontology_rdf_and_html(client: FlaskClient) -> None:
 def test_void_links_endpoint_and_dumps(client: FlaskClient) -> None:
     graph = Graph().parse(data=client.get("/.well-known/void").data, format="turtle")
     dataset = URIRef("https://example.org/kg/dataset")
-    assert (dataset, VOID.sparqlEndpoint, URIRef("http://localhost/sparql")) in graph
+    assert (dataset, VOID.sparqlEndpoint, URIRef("http://127.0.0.1:8000/sparql")) in graph
     assert len(list(graph.objects(dataset, DCAT.distribution))) == 5
     assert len(list(graph.objects(dataset, VOID.subset))) == 3
 

@@ -10,14 +10,13 @@ import pytest
 from rdflib import Graph
 
 from aifkg.store import (
-    READY_MARKER,
-    QueryFailed,
+    EngineFailure,
+    NotAcceptable,
     QueryRequest,
+    QuerySyntaxError,
     TooManyRows,
     execute,
     open_store,
-    open_store_read_only,
-    prepare_disk_store,
 )
 
 G1, G2 = "https://example.org/g1", "https://example.org/g2"
@@ -40,21 +39,58 @@ def test_default_graph_is_the_union(store: ox.Store) -> None:
     assert len(_rows(execute(store, QueryRequest("SELECT * { ?s ?p ?o }", "json", 100)).body)) == 11
 
 
-def test_protocol_dataset_and_from(store: ox.Store) -> None:
-    only_g2 = execute(store, QueryRequest("SELECT * { ?s ?p ?o }", "json", 100, default_graphs=(G2,)))
-    assert len(_rows(only_g2.body)) == 1
-    with_from = execute(
-        store, QueryRequest(f"SELECT * FROM <{G2}> {{ ?s ?p ?o }}", "json", 100, has_dataset_clause=True)
+def _count(store: ox.Store, query: str, **dataset: tuple[str, ...]) -> int:
+    return len(_rows(execute(store, QueryRequest(query, "json", 100, **dataset)).body))  # type: ignore[arg-type]
+
+
+def test_from_and_from_named_as_sparql_says(store: ox.Store) -> None:
+    """The union is the store's default graph, so a query's own dataset works without any flag."""
+    assert _count(store, f"SELECT * FROM <{G2}> {{ ?s ?p ?o }}") == 1
+    assert _count(store, "SELECT * FROM <file:///etc/passwd> { ?s ?p ?o }") == 0  # never read: no such graph
+    assert _count(store, f"SELECT * FROM NAMED <{G2}> {{ ?s ?p ?o }}") == 0  # FROM NAMED alone: empty default
+    assert _count(store, f"SELECT * FROM NAMED <{G2}> {{ GRAPH ?g {{ ?s ?p ?o }} }}") == 1
+    assert _count(store, "SELECT * { GRAPH ?g { ?s ?p ?o } }") == 11  # the union is not a named graph
+
+
+def test_the_protocol_dataset_replaces_the_query_dataset(store: ox.Store) -> None:
+    """SPARQL 1.1 Protocol 2.1.4: default-graph-uri and named-graph-uri replace FROM and FROM NAMED, and a
+    list the request leaves out is empty."""
+    assert _count(store, "SELECT * { ?s ?p ?o }", default_graphs=(G2,)) == 1
+    assert _count(store, f"SELECT * FROM <{G1}> {{ ?s ?p ?o }}", default_graphs=(G2,)) == 1
+    assert _count(store, "SELECT * { GRAPH ?g { ?s ?p ?o } }", default_graphs=(G2,)) == 0
+    assert _count(store, "SELECT * { ?s ?p ?o }", named_graphs=(G1,)) == 0
+    assert _count(store, "SELECT * { GRAPH ?g { ?s ?p ?o } }", named_graphs=(G1,)) == 10
+    assert _count(store, f"SELECT * FROM NAMED <{G1}> {{ GRAPH ?g {{ ?s ?p ?o }} }}", named_graphs=(G2,)) == 1
+
+
+def test_relative_iris_resolve_against_the_base_and_prefixes_are_predefined(store: ox.Store) -> None:
+    request = QueryRequest(
+        "SELECT ?x ?y { BIND(<x> AS ?x) BIND(ex:y AS ?y) }",
+        "csv",
+        5,
+        base_iri="http://127.0.0.1:8000/sparql",
+        prefixes={"ex": "https://example.org/"},
     )
-    assert len(_rows(with_from.body)) == 1
-    from_unknown = execute(
-        store, QueryRequest("SELECT * FROM <file:///etc/passwd> { ?s ?p ?o }", "json", 100, has_dataset_clause=True)
-    )
-    assert _rows(from_unknown.body) == []
+    assert execute(store, request).body == b"x,y\r\nhttp://127.0.0.1:8000/x,https://example.org/y\r\n"
+    with pytest.raises(QuerySyntaxError):
+        execute(store, QueryRequest("SELECT ?x { BIND(<x> AS ?x) }", "csv", 5))
+
+
+def test_a_format_of_the_other_kind_is_not_acceptable(store: ox.Store) -> None:
+    with pytest.raises(NotAcceptable):
+        execute(store, QueryRequest("CONSTRUCT WHERE { ?s ?p ?o }", "json", 100))
+    both = QueryRequest("CONSTRUCT WHERE { ?s ?p ?o }", "json", 100, other_format="ntriples")
+    assert execute(store, both).result_format == "ntriples"
 
 
 def test_row_limit_counts_rows_not_bytes(store: ox.Store) -> None:
-    assert execute(store, QueryRequest("SELECT * { ?s ?p ?o }", "csv", 11)).rows == 11
+    assert execute(store, QueryRequest("SELECT * { ?s ?p ?o }", "csv", 11)).body.count(b"\r\n") == 12
+    for name in ("json", "xml", "csv", "tsv"):  # counted exactly also where the answer is long for its rows
+        assert execute(store, QueryRequest("SELECT * { ?s ?p ?o }", name, 11)).result_format == name
+        with pytest.raises(TooManyRows):
+            execute(store, QueryRequest("SELECT * { ?s ?p ?o }", name, 10))
+        short = execute(store, QueryRequest("SELECT ?x { VALUES ?x { 1 2 3 } }", name, 3)).body
+        assert short.count(b"1") >= 1 and short.count(b"3") >= 1
     with pytest.raises(TooManyRows):
         execute(store, QueryRequest("SELECT * { ?s ?p ?o }", "csv", 10))
     with pytest.raises(TooManyRows):
@@ -72,36 +108,18 @@ def test_literals_survive_conversion(store: ox.Store) -> None:
     assert b'xml:lang="en"' in body
 
 
-def test_engine_errors_become_query_failed(store: ox.Store) -> None:
-    with pytest.raises(QueryFailed):
+class _PanicException(BaseException):
+    """Stands in for pyo3's PanicException (a BaseException), which pyoxigraph 0.5.13 raises when its sort
+    finds the terms of an ORDER BY not totally ordered (seen on this project's own data)."""
+
+
+class _PanickingStore:
+    def query(self, *args: object, **kwargs: object) -> None:
+        raise _PanicException("user-provided comparison function does not correctly implement a total order")
+
+
+def test_syntax_errors_and_engine_panics(store: ox.Store) -> None:
+    with pytest.raises(QuerySyntaxError):
         execute(store, QueryRequest("SELECT * { ?s ?p ?o } GROUP BY ?s", "json", 5))
-
-
-def test_disk_store_is_loaded_once_and_answers_like_memory(tmp_path: Path) -> None:
-    """prepare_disk_store loads a build's N-Quads into RocksDB once; workers open it read-only."""
-    dataset = tmp_path / "d.nq"
-    dataset.write_text(
-        "".join(f'<https://example.org/s{i}> <https://example.org/p> "v{i}" <{G1}> .\n' for i in range(25))
-    )
-    folder = prepare_disk_store(dataset, tmp_path / "stores" / "build-1")
-    assert (folder / READY_MARKER).read_text().strip() == "25"
-    assert not (tmp_path / "stores" / "build-1.partial").exists()
-    stamp = (folder / READY_MARKER).stat().st_mtime_ns
-    assert prepare_disk_store(dataset, folder) == folder  # found ready: not loaded again
-    assert (folder / READY_MARKER).stat().st_mtime_ns == stamp
-    request = QueryRequest("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", "csv", 10)
-    on_disk = execute(open_store_read_only(folder), request).body
-    assert on_disk == execute(open_store(dataset), request).body == b"n\r\n25\r\n"
-
-
-def test_a_half_loaded_disk_store_is_loaded_again(tmp_path: Path) -> None:
-    """A crash mid-load leaves a .partial folder (or a folder without the marker): never opened as is."""
-    dataset = tmp_path / "d.nq"
-    dataset.write_text(f'<https://example.org/s> <https://example.org/p> "v" <{G1}> .\n')
-    folder = tmp_path / "stores" / "build-2"
-    (tmp_path / "stores" / "build-2.partial").mkdir(parents=True)
-    folder.mkdir()
-    (folder / "garbage").write_text("not a database")
-    prepare_disk_store(dataset, folder)
-    assert not (folder / "garbage").exists()
-    assert len(open_store_read_only(folder)) == 1
+    with pytest.raises(EngineFailure, match="cannot sort these values"):
+        execute(_PanickingStore(), QueryRequest("SELECT * { ?s ?p ?o } ORDER BY DESC(?o)", "json", 5))  # type: ignore[arg-type]

@@ -127,7 +127,7 @@ def test_service_description(client: FlaskClient) -> None:
     assert response.status_code == 200
     query = (
         "ASK { ?s a <http://www.w3.org/ns/sparql-service-description#Service> ; "
-        "<http://www.w3.org/ns/sparql-service-description#endpoint> <http://localhost/sparql> }"
+        "<http://www.w3.org/ns/sparql-service-description#endpoint> <http://127.0.0.1:8000/sparql> }"
     )
     assert graph.query(query).askAnswer
 
@@ -143,7 +143,7 @@ def test_service_description(client: FlaskClient) -> None:
         ("post", {"data": b"ASK { \xff }", "content_type": "application/sparql-query"}, 400),
         ("post", {"data": {}}, 400),
         ("get", {"query_string": {"query": "SELECT * {"}}, 400),
-        ("get", {"query_string": {"query": "SELECT * { ?s ?p ?o }"}}, 400),  # over the 50-row limit
+        ("get", {"query_string": {"query": "SELECT * { ?s ?p ?o }"}}, 500),  # over the 50-row limit
         ("get", {"query_string": {"query": "SELECT * { ?s ?p ?o } GROUP BY ?s"}}, 400),
         ("put", {}, 405),
     ],
@@ -179,16 +179,71 @@ def test_etag_and_304(client: FlaskClient) -> None:
     assert "max-age" in first.headers["Cache-Control"]
 
 
-def test_guard_verdicts_are_bounded_in_characters() -> None:
-    """Distinct 32 KB queries cannot grow the verdict memory without bound."""
-    from aifkg.sparql import QueryInfo
-    from aifkg.web.runtime import Verdicts
+@pytest.mark.parametrize("path", ["/sparql", "/.well-known/void", "/sparql?format=json-ld"])
+def test_no_answer_depends_on_the_host_header(client: FlaskClient, path: str) -> None:
+    """The poisoning sequence: a request with a forged Host first, then an honest one. The public URL comes
+    from the settings, so neither answer names the forged host (and the cached answer is the right one)."""
+    forged = client.get(path, headers={"Host": "attacker.example", "Accept": "text/turtle"})
+    honest = client.get(path, headers={"Accept": "text/turtle"})
+    assert forged.status_code == honest.status_code == 200
+    assert b"attacker.example" not in forged.data and b"attacker.example" not in honest.data
+    assert forged.data == honest.data
+    assert b"http://127.0.0.1:8000/sparql" in honest.data
 
-    verdicts = Verdicts(capacity=1000, max_chars=100_000)
-    for i in range(50):
-        text = f"ASK {{}} # {i} " + "x" * 10_000
-        verdicts.put(text, QueryInfo(text=text, form="ASK", has_dataset_clause=False))
-    assert verdicts.chars <= 100_000
-    assert len(verdicts._entries) == 100_000 // 20_030
-    last = f"ASK {{}} # {49} " + "x" * 10_000
-    assert verdicts.get(last) is not None and verdicts.get("ASK {} # 0 " + "x" * 10_000) is None
+
+def test_relative_iris_resolve_against_the_endpoint_and_prefixes_are_predefined(client: FlaskClient) -> None:
+    query = "SELECT ?x ?c { BIND(<id/x> AS ?x) BIND(aif:AIFactory AS ?c) }"
+    response = client.post(
+        "/sparql", data=query, content_type="application/sparql-query", headers={"Accept": "text/csv"}
+    )
+    assert response.status_code == 200, response.data
+    assert response.data.splitlines()[1] == b"http://127.0.0.1:8000/id/x,https://example.org/kg/ontology#AIFactory"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "status"),
+    [
+        ("application/sparql-query; charset=UTF-16", "ASK {}".encode("utf-16"), 415),
+        ("application/sparql-query; charset=iso-8859-1", b"ASK {}", 415),
+        ("application/sparql-query; charset=UTF-8", b"ASK {}", 200),
+        ("application/x-www-form-urlencoded; charset=utf-16", b"query=ASK%7B%7D", 415),
+        ("application/x-www-form-urlencoded", b"query=ASK%7B%7D%FF", 400),
+        ("application/x-www-form-urlencoded", b"query=ASK%7B%7D", 200),
+    ],
+)
+def test_bodies_are_utf8(client: FlaskClient, content_type: str, body: bytes, status: int) -> None:
+    """W3C protocol test bad_query_non_utf8: a body in another charset is refused; invalid UTF-8 in a form is
+    refused too, never replaced with U+FFFD and run."""
+    response = client.post("/sparql", data=body, content_type=content_type)
+    assert response.status_code == status, response.data
+
+
+def test_invalid_utf8_in_the_query_string_is_refused(client: FlaskClient) -> None:
+    response = client.get("/sparql?query=ASK%7B%7D%FF")
+    assert response.status_code == 400 and b"UTF-8" in response.data
+
+
+def test_request_dataset_replaces_the_query_dataset(client: FlaskClient, app) -> None:  # type: ignore[no-untyped-def]
+    """SPARQL 1.1 Protocol: named-graph-uri alone leaves the default graph empty; default-graph-uri alone
+    leaves no named graphs; either replaces the query's FROM."""
+    graphs = app.extensions["aifkg"].settings.graph_iris
+
+    def ask(query: str, **dataset: str) -> bool:
+        response = client.get("/sparql", query_string={"query": query, **dataset})
+        assert response.status_code == 200, response.data
+        return bool(json.loads(response.data)["boolean"])
+
+    assert ask("ASK { ?s ?p ?o }")
+    assert not ask("ASK { ?s ?p ?o }", **{"named-graph-uri": graphs["data"]})
+    assert ask("ASK { GRAPH ?g { ?s ?p ?o } }", **{"named-graph-uri": graphs["data"]})
+    assert not ask("ASK { GRAPH ?g { ?s ?p ?o } }", **{"default-graph-uri": graphs["data"]})
+    query = f"ASK FROM <{graphs['data']}> {{ ?s a <http://www.w3.org/2002/07/owl#Class> }}"
+    assert not ask(query)  # classes are in the ontology graph, not the data graph
+    assert ask(query, **{"default-graph-uri": graphs["ontology"]})
+
+
+def test_valid_queries_the_server_will_not_finish_are_5xx(client: FlaskClient) -> None:
+    """400 means malformed; a valid query over the row limit is the server's refusal, with its reason."""
+    response = client.get("/sparql", query_string={"query": "SELECT * { ?s ?p ?o }"})
+    assert response.status_code == 500
+    assert b"LIMIT" in response.data and response.data.count(b"\n") == 1

@@ -29,7 +29,7 @@ from aifkg import __version__
 from aifkg.config import Settings
 from aifkg.errors import BuildError, ValidationFailed
 from aifkg.graph import fingerprint
-from aifkg.namespace import prefixes_for
+from aifkg.namespace import prefix_table
 from aifkg.stats import GraphStats, compute_stats
 
 if TYPE_CHECKING:
@@ -288,7 +288,7 @@ def run_build(settings: Settings, progress: Progress = lambda _: None, force: bo
     progress("writing dataset and dumps")
     mark = time.perf_counter()
     stats = compute_stats(graphs, settings.vocabulary)
-    prefixes = prefixes_for(settings.base_iri)
+    prefixes = prefix_table(settings.base_iri)
     quads = _to_quads(graphs, settings.graph_iris)
     try:
         final.parent.mkdir(parents=True, exist_ok=True)

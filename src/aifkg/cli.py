@@ -13,6 +13,7 @@ The engine raises domain errors (errors.py); this module alone decides what they
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -28,12 +29,14 @@ from aifkg.build import Build, run_build
 from aifkg.config import Settings, settings_from_env, settings_markdown
 from aifkg.errors import AifkgError, SourceError, ValidationFailed
 from aifkg.graph import rdf_files
-from aifkg.sparql import ProtocolError, check_query, form_kind, format_by_parameter
-from aifkg.store import NotRepresentable, QueryFailed, TooManyRows
+from aifkg.namespace import prefix_table
+from aifkg.query_text import QueryTextError, TextLimits, check_text
+from aifkg.sparql import ProtocolError, format_by_parameter
+from aifkg.store import EngineFailure, NotAcceptable, NotRepresentable, QueryFailed, QuerySyntaxError, TooManyRows
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 # the query path's errors (sparql.py, store.py) are errors like the engine's own: a refused or failed query
-QUERY_ERRORS = (ProtocolError, QueryFailed, NotRepresentable, TooManyRows)
+QUERY_ERRORS = (QueryFailed, NotRepresentable, TooManyRows, QuerySyntaxError, NotAcceptable, EngineFailure)
 
 EXPORT_NAMES = {
     "turtle": "aifkg.ttl",
@@ -112,19 +115,24 @@ def cmd_query(args: argparse.Namespace) -> int:
     if not text:
         print("error: give a query or --file", file=sys.stderr)
         return EXIT_ERROR
-    info = check_query(text, settings.max_query_bytes, settings.max_nesting)
-    result_format = format_by_parameter(
-        args.format or ("csv" if form_kind(info.form) == "results" else "turtle"), form_kind(info.form)
-    )
+    check_text(text, TextLimits(settings.max_query_bytes, settings.max_nesting))
+    formats: list[str | None] = [None, None] if args.format else ["csv", "turtle"]
+    if args.format:
+        for index, kind in enumerate(("results", "graph")):
+            with contextlib.suppress(ProtocolError):
+                formats[index] = format_by_parameter(args.format, kind).name
+        if formats == [None, None]:
+            format_by_parameter(args.format, "results")  # the error that names the formats
     build = run_build(settings, Progress(True))
     store = open_store(build.dataset_path)
     outcome = execute(
         store,
         QueryRequest(
-            query=info.text,
-            result_format=result_format.name,
+            query=text,
+            result_format=formats[0] or formats[1],
+            other_format=formats[1] if formats[0] else None,
             max_rows=settings.max_rows,
-            has_dataset_clause=info.has_dataset_clause,
+            prefixes=prefix_table(settings.base_iri),
         ),
     )
     sys.stdout.buffer.write(outcome.body)
@@ -341,6 +349,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return EXIT_VIOLATIONS
     except ProtocolError as error:
+        print(f"error: {error.message}", file=sys.stderr)
+        return EXIT_ERROR
+    except QueryTextError as error:
         print(f"error: {error.message}", file=sys.stderr)
         return EXIT_ERROR
     except (AifkgError, *QUERY_ERRORS) as error:

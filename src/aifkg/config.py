@@ -10,11 +10,10 @@ their variables) are required and a missing one is a one-line error.
 from __future__ import annotations
 
 import os
-import types
 from collections.abc import Callable, Mapping
 from dataclasses import Field, dataclass, field, fields
 from pathlib import Path
-from typing import Any, Union, get_args, get_origin, get_type_hints
+from typing import Any, get_type_hints
 
 from aifkg.errors import SettingsError, SourceError
 from aifkg.namespace import BASE_IRI, vocabulary_iri
@@ -103,8 +102,8 @@ class Settings:
     public_url: str = field(
         default="",
         metadata=_doc(
-            "where the server is reached (e.g. https://example.org), for links in descriptions; empty: from "
-            "each request"
+            "where clients reach the server (e.g. https://example.org/), for links in pages and descriptions; "
+            "empty: http://HOST:PORT/"
         ),
     )
     reasoner: str = field(default="owlrl", metadata=_doc("OWL RL closure engine by name (`--reasoner`)"))
@@ -116,7 +115,10 @@ class Settings:
     max_query_bytes: int = field(default=32_768, metadata=_doc("longest query text accepted, in bytes"))
     max_request_bytes: int = field(default=65_536, metadata=_doc("largest request body accepted, in bytes"))
     max_nesting: int = field(default=64, metadata=_doc("deepest nesting of brackets a query may have"))
-    executors: int = field(default=2, metadata=_doc("query worker processes kept ready per web worker"))
+    executors: int = field(default=2, metadata=_doc("query worker processes kept idle per web worker"))
+    queue_limit: int = field(
+        default=64, metadata=_doc("requests per web worker that may wait for a busy query worker; more get 503")
+    )
     threads: int = field(
         default=32,
         metadata=_doc(
@@ -132,15 +134,17 @@ class Settings:
         default=32 * 2**20,
         metadata=_doc("bytes each of the two answer caches may hold per web worker; a larger answer is not kept"),
     )
-    sparql_endpoint: str = field(
-        default="", metadata=_doc("another SPARQL endpoint holding the same dumps, to send queries to; empty: none")
-    )
-    store_location: Path | None = field(
-        default=None,
-        metadata=_doc("folder for an on-disk store (RocksDB) instead of one in memory; empty: in memory"),
-    )
     host: str = field(default="127.0.0.1", metadata=_doc("interface the server listens on (`--host`; also `HOST`)"))
     port: int = field(default=8000, metadata=_doc("port the server listens on (`--port`; also `PORT`)"))
+
+    @property
+    def public_base(self) -> str:
+        """The server's public URL with a trailing slash: the configured one, else http://host:port/. Never
+        taken from a request's Host header, so no response depends on what a client claims."""
+        if self.public_url:
+            return self.public_url.rstrip("/") + "/"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/"
 
     @property
     def id_base(self) -> str:
@@ -164,15 +168,12 @@ class Settings:
         return {name: self.graph_iri(name) for name in ("ontology", "data", "inferred")}
 
 
-PATH_FIELDS = ("ontology_dir", "shapes_dir", "data_dir", "queries_dir", "cache_dir", "store_location")
+PATH_FIELDS = ("ontology_dir", "shapes_dir", "data_dir", "queries_dir", "cache_dir")
 
 
 def _kind(name: str) -> type:
-    """The type a setting is read as: `Path | None` reads as Path."""
-    hint = get_type_hints(Settings)[name]
-    if get_origin(hint) in (Union, types.UnionType):
-        hint = next(arg for arg in get_args(hint) if arg is not type(None))
-    return hint
+    """The type a setting is read as."""
+    return get_type_hints(Settings)[name]
 
 
 def _parse(name: str, raw: str) -> object:

@@ -1,24 +1,24 @@
-"""Query worker processes: the only place queries are parsed and run, so any query can be stopped by killing
-its process.
+"""Query workers: the processes that parse, run and serialise every query, so any query can be stopped by
+killing its process and none can open a network connection.
 
-pyoxigraph's `query()` has no timeout and cannot be cancelled, and rdflib's parser (the guard) can spend
-seconds on a long flat expression; both run in worker processes that the web worker kills on the time limit.
+pyoxigraph's `query()` has no timeout and cannot be cancelled, and it would follow SERVICE over HTTP; so a
+query runs in a worker process that the web worker kills at the deadline, and that process has given up
+the right to create sockets (sandbox.py) before it ever sees a query.
 
-Each web worker starts one *zygote*: a spawned process that loads the store and imports the guard once, then
-forks a query worker whenever the web worker asks. Forking costs milliseconds and the workers share the
-zygote's memory copy-on-write, so:
-- the pool grows on demand up to `max_size` (one worker per request thread: a request never waits for a
-  worker while the others run slow queries; the kernel shares the CPU between them, so a cheap query still
-  finishes quickly during a storm of slow ones) and shrinks back to `size` idle workers;
-- a killed worker is replaced in milliseconds, not by reloading the store;
-- a worker found dead before it was given a query is replaced and the query retried (it never started);
-- a query that has used 50 ms of CPU is lowered in priority (nice 10), so short queries overtake long ones
-  (and raised again afterwards where the system allows it, else its worker is replaced).
-If the zygote itself dies it is spawned again. Every process dies with its parent (PR_SET_PDEATHSIG): web
-worker -> zygote -> query workers, so no query outlives the web worker that asked for it.
-Without a dataset the workers only parse (the queries run on another endpoint, remote.py).
-With an on-disk store the zygote does not open it (RocksDB runs threads, and threads do not survive a fork);
-each query worker opens it read-only after the fork instead.
+Each web worker spawns one *zygote*: a fresh process that loads the store, runs a warm-up query, installs
+the network filter, and then forks a query worker whenever asked (milliseconds; the workers share the
+zygote's memory copy-on-write). A request takes one message to a worker and one reply back:
+- admission: at most `max_size` queries run at once, and at most `queue_limit` more wait for a worker;
+  past that the request is refused at once (Overloaded: 503 with Retry-After), not queued without bound;
+- the pool keeps `size` workers idle and grows on demand to `max_size` (one per request thread), so a
+  cheap query never waits behind slow ones: the kernel shares the CPU between them;
+- one deadline per request, from admission: waiting for a worker, parsing, running and serialising all
+  count. At the deadline the worker is killed (QueryTimeout: 503) and a new one forked in the background;
+- a query that has used DEMOTE_AFTER seconds of CPU is niced, so the kernel runs short queries first (CPU
+  time, not wall time: under load every query takes longer, and only expensive ones should yield);
+- a worker found dead before it got the query is replaced and the query retried; one that dies during
+  the query (a crash in the engine) is an engine failure; a dead zygote is spawned again.
+Every process dies with its parent (PR_SET_PDEATHSIG), so no query outlives the web worker that asked.
 """
 
 from __future__ import annotations
@@ -34,22 +34,24 @@ import signal
 import socket
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import recv_handle, send_handle
 from pathlib import Path
 from typing import Any
 
+from aifkg.sandbox import SandboxUnavailable, deny_network
 from aifkg.store import (
+    EngineFailure,
+    NotAcceptable,
     NotRepresentable,
     QueryFailed,
     QueryOutcome,
     QueryRequest,
+    QuerySyntaxError,
     TooManyRows,
     execute,
     open_store,
-    open_store_read_only,
 )
 
 PR_SET_PDEATHSIG = 1
@@ -58,39 +60,37 @@ WARM_UP_QUERY = (
     'WHERE { ?s ex:p/ex:q* ?o OPTIONAL { GRAPH ?g { ?o ?p "x"@en } } FILTER(REGEX(STR(?o), "a") && ?o != 1) '
     "MINUS { ?s a ex:C } } GROUP BY ?s HAVING (COUNT(?o) > 1) ORDER BY DESC(?n) LIMIT 10"
 )
-_SPAWNER = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="aifkg-spawner")
 ZYGOTE_ATTEMPTS = 3
-STARTED = b"started"
-GROW_AFTER = 0.01  # seconds to wait for a busy worker before forking another: quick queries free one sooner
+STARTED = b"s"
 DEMOTE_AFTER = 0.05  # CPU seconds a query runs at normal priority; typical queries here take a few ms
 DEMOTE_CHECK = 0.1  # how often a running query's CPU time is looked at
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-STARVED_SHARE = 0.05  # CPU time, as a share of the limit, under which a query at its deadline was starved
-STARVED_GRACE = 3  # a starved query may run this many times the limit
-CORES = os.cpu_count() or 1
 DEMOTED_NICE = 10  # the kernel then gives a normal-priority process about nine times its CPU share
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+# one long-lived thread starts the zygotes: Linux's parent-death signal follows the thread that started a
+# child, and request threads come and go
+_SPAWNER = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="aifkg-spawner")
+# what a worker's reply names, back to the exception the engine raised
+_ERRORS: dict[str, type[Exception]] = {
+    "syntax": QuerySyntaxError,
+    "not-acceptable": NotAcceptable,
+    "not-representable": NotRepresentable,
+    "too-many-rows": TooManyRows,
+    "failed": QueryFailed,
+    "engine": EngineFailure,
+}
 
 
 class QueryTimeout(Exception):
     """The query ran past the time limit and its worker was stopped."""
 
 
-class ExecutorUnavailable(Exception):
-    """No worker could take the query in time, or a worker died."""
-
-
-class Refused(Exception):
-    """The guard refused the query; `status` and `message` are what the client gets."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
+class Overloaded(Exception):
+    """Too many queries in flight: refused without waiting, or no worker freed up before the deadline."""
 
 
 def _die_with_parent() -> None:
-    """Ask Linux to kill this process when its parent dies, even mid-query (SIGKILL leaves no chance to
-    clean up, and an orphan would run its query to the end)."""
+    """Ask Linux to kill this process when its parent dies, even mid-query (an orphan would run its query
+    to the end)."""
     parent = os.getppid()
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
@@ -99,18 +99,6 @@ def _die_with_parent() -> None:
         return
     if os.getppid() != parent or parent == 1:  # the parent died before prctl took effect
         os._exit(0)
-
-
-def _restore_priority(worker: _Worker) -> bool:
-    """Back to normal priority after a demoted query, where allowed (root, CAP_SYS_NICE, or an RLIMIT_NICE
-    that permits it): a worker that has run queries is cheaper to reuse than a new fork, whose first queries
-    copy every page of the shared store they touch (measured: +30-70 % on a 1M-triple store)."""
-    try:
-        os.setpriority(os.PRIO_PROCESS, worker.pid, 0)
-    except OSError:
-        return False
-    worker.demoted = False
-    return True
 
 
 def cpu_seconds(pid: int) -> float | None:
@@ -126,68 +114,46 @@ def cpu_seconds(pid: int) -> float | None:
 # --- inside the processes ----------------------------------------------------------------------------------
 
 
-def _check(text: str, max_nesting: int) -> tuple[str, Any]:
-    from aifkg.sparql import ProtocolError, check_query
-
-    try:
-        return "ok", check_query(text, len(text.encode("utf-8", "surrogatepass")), max_nesting)
-    except ProtocolError as error:
-        return "refused", (error.status, error.message)
-
-
-def _answer(store: Any, request: QueryRequest) -> tuple[str, Any]:
+def answer_in_worker(store: Any, request: QueryRequest) -> tuple[str, Any]:
+    """One query's reply: ("ok", outcome) or (error name, message)."""
     try:
         return "ok", execute(store, request)
     except TooManyRows:
-        return "too-many-rows", request.max_rows
-    except NotRepresentable as error:
-        return "not-representable", str(error)
-    except QueryFailed as error:
-        return "failed", str(error)
+        return "too-many-rows", str(request.max_rows)
+    except (QuerySyntaxError, NotAcceptable, NotRepresentable, QueryFailed, EngineFailure) as error:
+        name = next(key for key, kind in _ERRORS.items() if isinstance(error, kind))
+        return name, str(error)
+    except Exception as error:  # keep the worker alive; the web worker answers 500
+        return "engine", f"{type(error).__name__}: {error}"
 
 
-def _serve(conn: Connection, open_store_here: Callable[[], Any]) -> None:
-    """A query worker: answer ("check", text, max_nesting) and ("run", request) until the socket closes."""
-    store = open_store_here()
+def _serve(conn: Connection, store: Any) -> None:
+    """A query worker: answer each QueryRequest until the socket closes. It says it has the query before
+    it starts, so that a death before that point (a worker killed while idle) is retried elsewhere, and a
+    death after it is the query's doing."""
     while True:
         try:
-            message = conn.recv()
+            request = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send_bytes(STARTED)  # from here on a death is the query's doing: the parent must not retry it
-        try:
-            reply = _check(*message[1:]) if message[0] == "check" else _answer(store, message[1])
-        except Exception as error:  # keep the worker alive; the parent logs and answers 500
-            reply = ("crashed", f"{type(error).__name__}: {error}")
-        conn.send(reply)
+        conn.send_bytes(STARTED)
+        conn.send(answer_in_worker(store, request))
 
 
-def _zygote_main(control: Connection, dataset_path: str, location: str | None) -> None:
-    """Load once, then fork a query worker for every socket the web worker sends."""
+def _zygote_main(control: Connection, dataset_path: str) -> None:
+    """Load once, give up networking, then fork a query worker for every socket the web worker sends."""
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps finished workers
-    from aifkg.sparql import check_query
-
-    # pyparsing prepares its grammar on the first parse (a third of a second here): do it once, before any
-    # fork, or every new worker pays it on its first query
-    check_query(WARM_UP_QUERY, len(WARM_UP_QUERY), 64)
-
-    if not dataset_path and not location:  # parse-only: the queries themselves run elsewhere (remote.py)
-
-        def opener() -> Any:
-            return None
-    elif location:
-        path = Path(location)  # not opened here: RocksDB starts threads, which a fork would not copy
-
-        def opener() -> Any:
-            return open_store_read_only(path)
-    else:
-        shared = open_store(Path(dataset_path))
-
-        def opener() -> Any:
-            return shared
-
+    os.environ["RUST_BACKTRACE"] = "0"  # an engine panic is reported to the client in one line, not logged
+    store = open_store(Path(dataset_path))
+    # the engine's lazy set-up (regex, plan and serialiser code paths) happens once here, not in every fork
+    answer_in_worker(store, QueryRequest(WARM_UP_QUERY, "json", 10))
+    try:
+        deny_network()
+    except SandboxUnavailable as error:
+        control.send(("failed", f"the query sandbox could not be installed: {error}"))
+        return
     control.send(("ready", os.getpid()))
     while True:
         try:
@@ -201,7 +167,7 @@ def _zygote_main(control: Connection, dataset_path: str, location: str | None) -
                 control.close()
                 _die_with_parent()
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                _serve(Connection(fd), opener)
+                _serve(Connection(fd), store)
             finally:
                 os._exit(0)
         os.close(fd)
@@ -222,25 +188,25 @@ class _Worker:
     pid: int
     conn: Connection
     demoted: bool = False
-    cpu_at_start: float | None = None
 
 
 class QueryExecutor:
-    """Query workers forked on demand from one loaded zygote; at least `size` kept idle, at most `max_size`."""
+    """Query workers forked from one loaded zygote: `size` kept idle, at most `max_size` running, at most
+    `queue_limit` more requests waiting for one."""
 
     def __init__(
         self,
-        dataset_path: Path | None,
-        size: int = 1,
-        location: Path | None = None,
-        start_timeout: float = 120.0,
+        dataset_path: Path,
+        size: int = 2,
         max_size: int | None = None,
+        queue_limit: int = 64,
+        start_timeout: float = 120.0,
     ) -> None:
         self.dataset_path = dataset_path
-        self.location = location
-        self.start_timeout = start_timeout
         self.size = max(size, 1)
         self.max_size = max(max_size or self.size, self.size)
+        self.start_timeout = start_timeout
+        self._admission = threading.BoundedSemaphore(self.max_size + max(queue_limit, 0))
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()  # the warmest worker first
         self._lock = threading.Lock()
@@ -249,40 +215,35 @@ class QueryExecutor:
         self._workers = 0  # idle or busy
         self._closed = False
         self.restarts = 0  # workers replaced after a timeout or a death
-        self.zygote_starts = 0
 
     # zygote ---------------------------------------------------------------------------------------------
 
     def _spawn_zygote(self) -> _Zygote:
-        """Start the zygote from the one long-lived spawner thread: Linux's parent-death signal follows the
-        thread that started a child, and request threads come and go."""
         parent_end, child_end = self._context.Pipe()
         process = self._context.Process(
-            target=_zygote_main,
-            args=(child_end, str(self.dataset_path or ""), str(self.location) if self.location else None),
-            daemon=True,
-            name="aifkg-query-zygote",
+            target=_zygote_main, args=(child_end, str(self.dataset_path)), daemon=True, name="aifkg-query-zygote"
         )
         process.start()
         child_end.close()
         return _Zygote(process, parent_end)
 
     def _start_zygote(self) -> _Zygote:
-        """A ready zygote, retried a few times: one killed while loading (the OOM killer) is not fatal."""
+        """A ready zygote, tried a few times: one killed while loading (the OOM killer) is not fatal."""
         last = "it did not start"
         for _ in range(ZYGOTE_ATTEMPTS):
             zygote = _SPAWNER.submit(self._spawn_zygote).result()
-            self.zygote_starts += 1
             try:
                 if zygote.control.poll(self.start_timeout):
-                    status, _ = zygote.control.recv()
+                    status, detail = zygote.control.recv()
                     if status == "ready":
                         return zygote
-                last = f"it did not answer within {self.start_timeout:g} s"
+                    last = str(detail)
+                else:
+                    last = f"it did not answer within {self.start_timeout:g} s"
             except (EOFError, OSError):
                 last = f"it exited with {zygote.process.exitcode}"
             self._stop_zygote(zygote)
-        raise ExecutorUnavailable(f"the query engine could not start: {last}")
+        raise Overloaded(f"the query engine could not start: {last}")
 
     def _stop_zygote(self, zygote: _Zygote) -> None:
         with contextlib.suppress(Exception):
@@ -295,7 +256,7 @@ class QueryExecutor:
         with self._zygote_lock:
             for _ in range(2):
                 if self._closed:
-                    raise ExecutorUnavailable("the query engine is shutting down")
+                    raise Overloaded("the query engine is shutting down")
                 if self._zygote is None or not self._zygote.process.is_alive():
                     if self._zygote is not None:
                         self._stop_zygote(self._zygote)
@@ -316,7 +277,7 @@ class QueryExecutor:
                 finally:
                     theirs.close()
                 return _Worker(pid, Connection(ours.detach()))
-        raise ExecutorUnavailable("the query engine could not start a worker")
+        raise Overloaded("the query engine could not start a worker")
 
     # pool -----------------------------------------------------------------------------------------------
 
@@ -324,6 +285,15 @@ class QueryExecutor:
         """Start the zygote and `size` idle workers, so the first query is not the slow one."""
         while (worker := self._grow(self.size)) is not None:
             self._idle.put(worker)
+
+    def _replenish(self) -> None:
+        """Back to `size` idle workers after one was killed, off the request path."""
+        with contextlib.suppress(Exception):
+            while not self._closed and self._idle.qsize() < self.size:
+                worker = self._grow(self.max_size)
+                if worker is None:
+                    return
+                self._idle.put(worker)
 
     def _grow(self, limit: int) -> _Worker | None:
         """A newly forked worker if fewer than `limit` exist (the slot is taken before forking), else None."""
@@ -338,29 +308,32 @@ class QueryExecutor:
                 self._workers -= 1
             raise
 
-    def _acquire(self, wait: float) -> _Worker:
-        """An idle live worker (waiting GROW_AFTER for one), else a new one while below max_size, else wait up
-        to `wait` s for one to free up. Waiting a little first keeps a burst of quick queries on few workers
-        (more processes than cores only add switching); growing keeps slow queries from queueing quick ones."""
-        deadline = time.monotonic() + wait
+    def _acquire(self, deadline: float) -> _Worker:
+        """An idle live worker, else a new one while below max_size, else the next one freed before the
+        deadline."""
         while True:
             try:
-                worker = self._idle.get(timeout=min(GROW_AFTER, max(deadline - time.monotonic(), 0.0)))
-            except queue.Empty:  # all busy for a while: slow queries, not a burst of quick ones
+                worker = self._idle.get_nowait()
+            except queue.Empty:
                 grown = self._grow(self.max_size)
                 if grown is not None:
                     return grown
-                remaining = deadline - time.monotonic()
                 try:
-                    worker = self._idle.get(timeout=max(remaining, 0.0))
+                    worker = self._idle.get(timeout=max(deadline - time.monotonic(), 0.0))
                 except queue.Empty as error:
-                    raise ExecutorUnavailable("all query workers are busy; try again shortly") from error
+                    raise Overloaded("all query workers stayed busy until the time limit") from error
             if not worker.conn.poll(0):  # an idle worker has nothing to say; readable means it is gone
                 return worker
             self._discard(worker)
-            self.restarts += 1
 
     def _release(self, worker: _Worker) -> None:
+        if worker.demoted:
+            try:
+                os.setpriority(os.PRIO_PROCESS, worker.pid, 0)  # allowed for root or with CAP_SYS_NICE
+                worker.demoted = False
+            except OSError:
+                self._discard(worker)  # a fresh fork instead of a worker that stays at low priority
+                return
         if self._closed or self._idle.qsize() >= self.size:
             self._discard(worker)  # the pool shrinks back once the rush is over
         else:
@@ -372,100 +345,66 @@ class QueryExecutor:
         worker.conn.close()
         with self._lock:
             self._workers -= 1
+        self.restarts += 1
 
-    def _crowded(self) -> bool:
-        """Most of our workers busy (more than half of max_size, and more than the cores): then a starved
-        query is starved by the others, a storm of slow queries that the limit must end, not by a machine
-        busy elsewhere or a burst of quick queries (measured: a cheap one then waits for the storm's end)."""
-        return self._workers - self._idle.qsize() > max(self.max_size // 2, CORES)
-
-    def _wait(self, worker: _Worker, deadline: float, timeout: float, demote: bool) -> bool:
-        """Wait for the reply until the deadline. A query that has used DEMOTE_AFTER seconds of CPU (looked
-        at every DEMOTE_CHECK seconds) is niced, so the kernel gives the CPU to short queries first: a
-        multi-level feedback queue made of the scheduler, in which slow queries still get every idle cycle
-        and their full time limit. CPU time, not wall time: under load every query takes longer, and only
-        the expensive ones should yield. For the same reason a query that got less than STARVED_SHARE of the
-        limit in CPU by its deadline, while few of our queries run, was starved by a machine busy elsewhere
-        rather than expensive: it gets up to STARVED_GRACE times the limit before it is stopped."""
-        extended = False
+    def _wait(self, worker: _Worker, deadline: float) -> bool:
+        """Wait for the reply until the deadline, nicing the worker once its query has used DEMOTE_AFTER
+        seconds of CPU: short queries then overtake it, and it still gets every idle cycle."""
+        start_cpu = cpu_seconds(worker.pid)
         while True:
-            wait = max(deadline - time.monotonic(), 0.0)
-            if worker.conn.poll(wait if worker.demoted else min(DEMOTE_CHECK, wait)):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return worker.conn.poll(0)
+            if worker.conn.poll(remaining if worker.demoted else min(DEMOTE_CHECK, remaining)):
                 return True
             spent = cpu_seconds(worker.pid)
-            used = None if spent is None or worker.cpu_at_start is None else spent - worker.cpu_at_start
-            if demote and not worker.demoted and (used is None or used >= DEMOTE_AFTER):
+            if not worker.demoted and (start_cpu is None or spent is None or spent - start_cpu >= DEMOTE_AFTER):
                 with contextlib.suppress(OSError):
                     os.setpriority(os.PRIO_PROCESS, worker.pid, DEMOTED_NICE)
                 worker.demoted = True
-            if time.monotonic() >= deadline:
-                if extended or used is None or used >= timeout * STARVED_SHARE or self._crowded():
-                    return False
-                deadline += timeout * (STARVED_GRACE - 1)
-                extended = True
-
-    def _call(self, message: tuple[Any, ...], timeout: float, demote: bool = True) -> tuple[str, Any]:
-        """Send one message to a worker and wait at most `timeout` s for its reply."""
-        for attempt in range(2):
-            worker = self._acquire(timeout)
-            deadline = time.monotonic() + timeout
-            try:
-                worker.cpu_at_start = cpu_seconds(worker.pid)
-                worker.conn.send(message)
-                # not yet running, so no CPU spent: an overloaded machine may delay even this (STARVED_GRACE)
-                started = worker.conn.poll(timeout * STARVED_GRACE) and worker.conn.recv_bytes() == STARTED
-            except (EOFError, OSError):  # it died before taking the query (killed while idle): try another
-                self._discard(worker)
-                self.restarts += 1
-                if attempt == 0:
-                    continue
-                raise ExecutorUnavailable("the query worker stopped unexpectedly") from None
-            try:
-                ready = started and self._wait(worker, deadline, timeout, demote)
-                reply: tuple[str, Any] = worker.conn.recv() if ready else ("timeout", None)
-            except (EOFError, OSError) as error:
-                self._discard(worker)
-                self.restarts += 1
-                raise ExecutorUnavailable("the query worker stopped unexpectedly") from error
-            if reply[0] == "timeout":
-                self._discard(worker)
-                self.restarts += 1
-            elif worker.demoted and not _restore_priority(worker):
-                self._discard(worker)  # a fresh fork then, though it pays copy-on-write faults on a big store
-            else:
-                self._release(worker)
-            return reply
-        raise AssertionError("unreachable")
-
-    # the two questions ----------------------------------------------------------------------------------
-
-    def check(self, text: str, max_nesting: int, timeout: float) -> Any:
-        """The guard's verdict on a query (a QueryInfo), parsed in a worker; raise Refused or QueryTimeout."""
-        # not demoted: a long legitimate query can take rdflib 0.1-0.2 s of CPU to parse, and at nice 10 on a
-        # busy machine it would not finish; a parser bomb is still stopped at the limit
-        status, payload = self._call(("check", text, max_nesting), timeout, demote=False)
-        if status == "ok":
-            return payload
-        if status == "refused":
-            raise Refused(*payload)
-        if status == "timeout":
-            raise QueryTimeout(f"the query took longer than {timeout:g} s to parse and was stopped")
-        raise RuntimeError(payload)
 
     def run(self, request: QueryRequest, timeout: float) -> QueryOutcome:
-        """Answer `request` within `timeout` seconds of work, or raise QueryTimeout."""
-        status, payload = self._call(("run", request), timeout)
+        """Answer `request` within `timeout` seconds from now, or raise QueryTimeout, Overloaded or the
+        engine's error for this query."""
+        if not self._admission.acquire(blocking=False):
+            raise Overloaded("too many queries are waiting; try again shortly")
+        try:
+            status, payload = self._ask(request, time.monotonic() + timeout, timeout)
+        finally:
+            self._admission.release()
         if status == "ok":
-            return payload
-        if status == "timeout":
-            raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
-        if status == "too-many-rows":
-            raise TooManyRows(payload)
-        if status == "not-representable":
-            raise NotRepresentable(payload)
-        if status == "failed":
-            raise QueryFailed(payload)
-        raise RuntimeError(payload)
+            outcome: QueryOutcome = payload
+            return outcome
+        raise _ERRORS[status](payload)
+
+    def _ask(self, request: QueryRequest, deadline: float, timeout: float) -> tuple[str, Any]:
+        for attempt in range(2):
+            worker = self._acquire(deadline)
+            try:
+                worker.conn.send(request)
+                started = worker.conn.poll(max(deadline - time.monotonic(), 0.0)) and worker.conn.recv_bytes()
+            except (EOFError, OSError):  # it died while idle, before taking the query: another one takes it
+                self._discard(worker)
+                if attempt == 0:
+                    continue
+                raise Overloaded("the query workers keep stopping") from None
+            if started != STARTED:
+                self._discard(worker)
+                _SPAWNER.submit(self._replenish)
+                raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
+            try:
+                if not self._wait(worker, deadline):
+                    self._discard(worker)
+                    _SPAWNER.submit(self._replenish)
+                    raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
+                reply: tuple[str, Any] = worker.conn.recv()
+            except (EOFError, OSError):
+                self._discard(worker)
+                _SPAWNER.submit(self._replenish)
+                return "engine", "the query engine crashed on this query"
+            self._release(worker)
+            return reply
+        raise AssertionError("unreachable")
 
     def close(self) -> None:
         self._closed = True

@@ -114,8 +114,9 @@ SD = Namespace(PREFIXES["sd"])  # SPARQL 1.1 Service Description
 FORMATS = Namespace("http://www.w3.org/ns/formats/")  # the W3C's IRIs of RDF and result formats
 
 
-def prefixes_for(base_iri: str) -> dict[str, str]:
-    """The prefix table, with `aif:` at the vocabulary of the graph being served."""
+def prefix_table(base_iri: str) -> dict[str, str]:
+    """The prefixes for a graph under `base_iri` (the engine is generic: `aif:` follows the base IRI); the
+    SPARQL endpoint predefines them, so queries may use them without PREFIX declarations."""
     return {**PREFIXES, "aif": vocabulary_iri(base_iri)}
 
 

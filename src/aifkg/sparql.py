@@ -1,29 +1,13 @@
-"""SPARQL protocol logic without Flask: guard a query, pick a result format, name the outcome.
+"""SPARQL protocol logic without Flask: the result formats, their negotiation, and the protocol's errors.
 
-The guard parses every query with rdflib's SPARQL parser before the engine sees it, and refuses what a
-public read-only endpoint must never do: updates (LOAD included) and SERVICE, which pyoxigraph would
-execute by opening an HTTP connection. FROM and FROM NAMED are allowed: the engine resolves them against
-its own named graphs only and never dereferences them. Size and nesting are bounded before any parser
-runs (`precheck`), because pyoxigraph crashes the process on very deep nesting and rdflib recurses. The
-parse itself can take seconds on a long flat expression, so the server runs it in a query worker under the
-time limit (executor.py); nothing here knows about processes.
+Nothing here parses a query: pyoxigraph does that in a query worker (executor.py), after the linear checks
+of query_text.py.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
-
-QUERY_FORMS = {
-    "SelectQuery": "SELECT",
-    "AskQuery": "ASK",
-    "ConstructQuery": "CONSTRUCT",
-    "DescribeQuery": "DESCRIBE",
-}
-_parser_lock = threading.Lock()  # pyparsing grammars are not safe to share between threads
 
 
 class ProtocolError(Exception):
@@ -33,15 +17,6 @@ class ProtocolError(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
-
-
-@dataclass(frozen=True)
-class QueryInfo:
-    """A query that passed the guard: its text with escapes expanded, its form, whether it names a dataset."""
-
-    text: str
-    form: str
-    has_dataset_clause: bool
 
 
 @dataclass(frozen=True)
@@ -152,97 +127,3 @@ def _matches(media_range: str, media_type: str) -> int:
     if minor == "*":
         return 1 if media_type.startswith(major + "/") else -1
     return 2 if media_range == media_type else -1
-
-
-def nesting_depth(text: str) -> int:
-    """Deepest nesting of braces, brackets and parentheses; counted on raw text, so strings count too."""
-    depth = deepest = 0
-    for char in text:
-        if char in "{([":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "})]":
-            depth = max(depth - 1, 0)
-    return deepest
-
-
-def _walk(node: object) -> Iterable[Any]:
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, CompValue):
-            yield current
-            stack.extend(current.values())
-        elif isinstance(current, list | tuple):
-            stack.extend(current)
-        elif hasattr(current, "asList") and not isinstance(current, str):
-            stack.extend(list(current))  # type: ignore[call-overload]
-
-
-def _parse_reason(error: BaseException) -> str:
-    text = " ".join(str(error).split())
-    return text[:200] if text else type(error).__name__
-
-
-def check_query(text: str, max_bytes: int, max_nesting: int) -> QueryInfo:
-    """Accept a read-only query or raise ProtocolError (400 malformed or refused, 403 update)."""
-    return _parse_checked(precheck(text, max_bytes, max_nesting))
-
-
-def precheck(text: str, max_bytes: int, max_nesting: int) -> str:
-    """The checks that take linear time, done before any parser runs; returns the text, escapes expanded.
-
-    The parse itself (`check_query`) can take seconds on long flat expressions, so the server runs it in a
-    query worker, under the time limit; this part is safe to run anywhere.
-    """
-    if not text.strip():
-        raise ProtocolError(400, "the query is empty")
-    if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
-        raise ProtocolError(400, f"the query is longer than {max_bytes} bytes")
-    if "\x00" in text:
-        raise ProtocolError(400, "the query contains a NUL character")
-    from rdflib.plugins.sparql.parser import expandUnicodeEscapes
-
-    try:
-        expanded: str = expandUnicodeEscapes(text)
-    except (ValueError, OverflowError) as error:
-        raise ProtocolError(400, "the query has a \\u or \\U escape outside Unicode") from error
-    if nesting_depth(expanded) > max_nesting:
-        raise ProtocolError(400, f"the query nests deeper than {max_nesting} levels")
-    return expanded
-
-
-@lru_cache(maxsize=4096)
-def _parse_checked(expanded: str) -> QueryInfo:
-    from pyparsing import ParseBaseException
-    from rdflib.plugins.sparql.parser import parseQuery
-
-    try:
-        with _parser_lock:
-            parsed = parseQuery(expanded)
-    except RecursionError as error:
-        raise ProtocolError(400, "the query is too long or nests too deeply for the parser") from error
-    except ParseBaseException as error:
-        if _is_update(expanded):
-            raise ProtocolError(403, "this endpoint is read-only: SPARQL Update (including LOAD) is refused") from error
-        raise ProtocolError(400, f"malformed query: {_parse_reason(error)}") from error
-    except Exception as error:  # rdflib raises assorted errors on odd input (bad IRIs, prefixes)
-        raise ProtocolError(400, f"malformed query: {_parse_reason(error)}") from error
-    query = parsed[1]
-    for node in _walk(parsed):
-        if node.name == "ServiceGraphPattern":
-            raise ProtocolError(400, "SERVICE is not allowed: this endpoint never contacts other services")
-    return QueryInfo(text=expanded, form=QUERY_FORMS[query.name], has_dataset_clause="datasetClause" in query)
-
-
-def _is_update(text: str) -> bool:
-    from rdflib.plugins.sparql.parser import parseUpdate
-
-    try:
-        with _parser_lock:
-            parseUpdate(text)
-    except Exception:
-        return False
-    return True

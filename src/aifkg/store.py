@@ -1,16 +1,20 @@
-"""The query engine: a pyoxigraph Store holding the named graphs, the union as default graph.
+"""The query engine: a pyoxigraph Store holding the named graphs, and their union as its default graph.
 
-`execute` is the one entry point. It never sees a query the guard in `sparql.py` has not accepted, and it
-bounds the size of a result by counting rows in a line-per-row serialisation (TSV for solutions,
-N-Triples for graphs) before converting to the format the client asked for: the conversion is done by
-pyoxigraph's own parsers and writers.
+`execute` is the one entry point: it parses (pyoxigraph is the only parser on the request path), runs and
+serialises one query. The union is stored as the default graph itself, rather than asked for with
+`use_default_graph_as_union`, because any dataset given to pyoxigraph's `query()` replaces the query's own
+FROM and FROM NAMED: stored this way, a query's dataset clause works as SPARQL says with no flag at all, and
+the protocol's `default-graph-uri`/`named-graph-uri` replace it as the SPARQL 1.1 Protocol says.
+
+The size of a result is bounded by counting rows in a line-per-row serialisation (TSV for solutions,
+N-Triples for graphs) before converting to the format the client asked for, with pyoxigraph's own parsers
+and writers.
 """
 
 from __future__ import annotations
 
-import fcntl
-import shutil
 import xml.parsers.expat
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,17 +70,44 @@ class TooManyRows(Exception):
     """The result holds more rows (or triples) than the configured limit."""
 
 
+class QuerySyntaxError(Exception):
+    """The engine's parser refused the query: the client's mistake; the message is the parser's first line."""
+
+
+class NotAcceptable(Exception):
+    """The query's kind of result (solutions or a graph) has no format the client accepts."""
+
+
+class EngineFailure(Exception):
+    """The engine failed on a valid query (a panic inside pyoxigraph): the server's fault, not the client's."""
+
+
 @dataclass(frozen=True)
 class QueryRequest:
-    """What to run and how to return it (already checked by the guard)."""
+    """What to run and how to return it.
+
+    `result_format` is the format for the kind of result it names (solutions: json, xml, csv, tsv; graphs:
+    turtle, ntriples, jsonld, rdfxml); `graph_format` or `solutions_format` is the one for the other kind,
+    so a server can negotiate before it knows what the query returns (None: the client accepts no format of
+    that kind). A dataset given here (the protocol's default-graph-uri and named-graph-uri) replaces the
+    query's FROM and FROM NAMED; graphs not listed are not visible.
+    """
 
     query: str
-    result_format: str  # a key of RESULT_FORMATS or GRAPH_FORMATS
+    result_format: str | None
     max_rows: int
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
-    has_dataset_clause: bool = False
-    prefixes: dict[str, str] = field(default_factory=dict)
+    base_iri: str | None = None
+    prefixes: Mapping[str, str] = field(default_factory=dict)
+    other_format: str | None = None
+
+    def format_for(self, kind: str) -> str | None:
+        """The requested format for a result of `kind` ("results" or "graph")."""
+        names = RESULT_FORMATS if kind == "results" else GRAPH_FORMATS
+        if self.result_format in names:
+            return self.result_format
+        return self.other_format if self.other_format in names else None
 
 
 @dataclass(frozen=True)
@@ -85,7 +116,32 @@ class QueryOutcome:
 
     body: bytes
     result_format: str
-    rows: int
+
+
+class _TooLong(Exception):
+    """Raised inside a serialiser's write: the answer is longer than the sink takes."""
+
+
+class _ByteLimitedBuffer:
+    """A binary sink that refuses more than `limit` bytes: stops a serialiser early."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self.parts: list[bytes] = []
+
+    def write(self, chunk: bytes) -> int:
+        self.size += len(chunk)
+        if self.size > self.limit:
+            raise _TooLong
+        self.parts.append(bytes(chunk))
+        return len(chunk)
+
+    def flush(self) -> None:
+        return None
+
+    def getvalue(self) -> bytes:
+        return b"".join(self.parts)
 
 
 class _LineLimitedBuffer:
@@ -112,100 +168,127 @@ class _LineLimitedBuffer:
 
 
 def open_store(dataset_path: Path) -> ox.Store:
-    """An in-memory store loaded from the build's N-Quads."""
+    """An in-memory store loaded from the build's N-Quads: the named graphs, and their union (without
+    duplicates) as the default graph."""
     store = ox.Store()
     store.bulk_load(path=str(dataset_path), format=ox.RdfFormat.N_QUADS)
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
     return store
 
 
-READY_MARKER = "aifkg-store-ready"
-
-
-def prepare_disk_store(dataset_path: Path, folder: Path) -> Path:
-    """The on-disk store of one build at `folder`, loaded once: the first process to get here loads it (under
-    a file lock) into a sibling folder and renames it into place, so a half-loaded store is never opened;
-    the others wait for it. Query workers then open it read-only and share the operating system's cache
-    instead of each holding the graph in memory."""
-    if (folder / READY_MARKER).exists():
-        return folder
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    with (folder.parent / f".{folder.name}.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if (folder / READY_MARKER).exists():
-            return folder
-        partial = folder.with_name(folder.name + ".partial")
-        shutil.rmtree(partial, ignore_errors=True)
-        shutil.rmtree(folder, ignore_errors=True)
-        store = ox.Store(str(partial))
-        store.bulk_load(path=str(dataset_path), format=ox.RdfFormat.N_QUADS)
-        store.flush()
-        quads = len(store)
-        del store  # closes the database before it moves
-        (partial / READY_MARKER).write_text(f"{quads}\n", encoding="utf-8")
-        partial.rename(folder)
-    return folder
-
-
-def open_store_read_only(location: Path) -> ox.Store:
-    """An on-disk store opened read-only: many processes can share it, none can change it."""
-    return ox.Store.read_only(str(location))
-
-
 def _dataset_arguments(request: QueryRequest) -> dict[str, object]:
-    """The protocol's dataset (default-graph-uri, named-graph-uri) beats FROM; without either, the union."""
-    arguments: dict[str, object] = {}
-    if request.default_graphs:
-        arguments["default_graph"] = [ox.NamedNode(iri) for iri in request.default_graphs]
-    if request.named_graphs:
-        arguments["named_graphs"] = [ox.NamedNode(iri) for iri in request.named_graphs]
-    if not request.default_graphs and not request.has_dataset_clause:
-        arguments["use_default_graph_as_union"] = True
-    return arguments
+    """The protocol's dataset, when the request gives one: it replaces the query's whole dataset, so a graph
+    list the request leaves out is empty (SPARQL 1.1 Protocol, 2.1.4)."""
+    if not request.default_graphs and not request.named_graphs:
+        return {}
+    return {
+        "default_graph": [ox.NamedNode(iri) for iri in request.default_graphs],
+        "named_graphs": [ox.NamedNode(iri) for iri in request.named_graphs],
+    }
 
 
 def execute(store: ox.Store, request: QueryRequest) -> QueryOutcome:
-    """Run one query and serialise its answer; raise QueryFailed or TooManyRows."""
+    """Parse, run and serialise one query; raise QuerySyntaxError, NotAcceptable, TooManyRows,
+    NotRepresentable, QueryFailed or EngineFailure."""
+    prefixes = dict(request.prefixes) or None
     try:
-        results = store.query(request.query, **_dataset_arguments(request))  # type: ignore[arg-type]
-        return serialise(results, request)
-    except (TooManyRows, NotRepresentable):
-        raise
-    except (OSError, SyntaxError, ValueError, RuntimeError) as error:
+        dataset = _dataset_arguments(request)
+        results = store.query(request.query, base_iri=request.base_iri, prefixes=prefixes, **dataset)  # type: ignore[arg-type]
+    except SyntaxError as error:
+        raise QuerySyntaxError(_one_line(error)) from error
+    except ValueError as error:  # an IRI in the request's dataset that pyoxigraph refuses
+        raise QuerySyntaxError(_one_line(error)) from error
+    except (OSError, RuntimeError) as error:
         raise _failure(error) from error
+    except BaseException as error:  # pyo3 turns a Rust panic into PanicException, a BaseException
+        raise _panic(error) from None
+
+    def rerun() -> ox.QuerySolutions:
+        again = store.query(request.query, base_iri=request.base_iri, prefixes=prefixes, **dataset)  # type: ignore[arg-type]
+        assert isinstance(again, ox.QuerySolutions)
+        return again
+
+    try:
+        return serialise(results, request, rerun)
+    except (TooManyRows, NotRepresentable, NotAcceptable, QueryFailed):
+        raise
+    except BaseException as error:
+        raise _panic(error) from None
 
 
-def serialise(results: ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples, request: QueryRequest) -> QueryOutcome:
-    """Write an answer in the requested format, stopping at the row limit (counted in TSV or N-Triples
-    lines, which hold one row or triple each) before the conversion: the same path for any source of
-    results, our store or another endpoint's answer parsed back."""
+TOTAL_ORDER_PANIC = "total order"  # pyoxigraph 0.5.13 sorting terms its comparison cannot order
+
+
+def _panic(error: BaseException) -> BaseException:
+    if isinstance(error, KeyboardInterrupt | SystemExit | MemoryError):
+        return error
+    if TOTAL_ORDER_PANIC in str(error):
+        return EngineFailure(
+            "the query engine cannot sort these values (a known pyoxigraph 0.5 defect with ORDER BY over "
+            "values of mixed types): order by STR(...) or by values of one type"
+        )
+    return EngineFailure(f"the query engine failed on this query ({_one_line(error)})")
+
+
+# The fewest bytes one solution takes in each results format (`{},` in JSON, `<result></result>` in XML, a
+# line end in CSV and TSV): an answer no longer than FLOOR x max_rows bytes cannot hold more than max_rows
+# solutions, so most answers are written once, straight into the format asked for. A longer one is counted
+# exactly, by running the query again into TSV (one line per solution).
+ROW_BYTES_FLOOR = {"json": 3, "xml": 17, "csv": 2, "tsv": 1}
+
+
+def serialise(
+    results: ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples,
+    request: QueryRequest,
+    rerun: Callable[[], ox.QuerySolutions] | None = None,
+) -> QueryOutcome:
+    """Write an answer in the format requested for its kind, within the row limit: solutions straight
+    into their format when the answer is small enough to be surely within it (else counted in TSV lines,
+    `rerun` giving the solutions again), graphs counted in N-Triples lines before the conversion."""
+    kind = "graph" if isinstance(results, ox.QueryTriples) else "results"
+    chosen = request.format_for(kind)
+    if chosen is None:
+        what = "an RDF graph" if kind == "graph" else "query results"
+        raise NotAcceptable(f"the query returns {what}, and none of the accepted media types fits")
     try:
         if isinstance(results, ox.QueryBoolean):
-            body = results.serialize(format=RESULT_FORMATS[request.result_format]) or b""
-            return _checked(QueryOutcome(body=body, result_format=request.result_format, rows=1))
-        sink = _LineLimitedBuffer(request.max_rows + (1 if isinstance(results, ox.QuerySolutions) else 0))
+            body = results.serialize(format=RESULT_FORMATS[chosen]) or b""
+            return _checked(QueryOutcome(body=body, result_format=chosen))
         if isinstance(results, ox.QuerySolutions):
-            results.serialize(sink, format=ox.QueryResultsFormat.TSV)  # type: ignore[arg-type]
-            rows = max(sink.lines - 1, 0)
-            if request.result_format == "tsv":
-                return _checked(QueryOutcome(sink.getvalue(), "tsv", rows))
-            parsed = ox.parse_query_results(sink.getvalue(), format=ox.QueryResultsFormat.TSV)
-            body = parsed.serialize(format=RESULT_FORMATS[request.result_format]) or b""
-            return _checked(QueryOutcome(body, request.result_format, rows))
+            direct = _ByteLimitedBuffer(ROW_BYTES_FLOOR[chosen] * request.max_rows)
+            try:
+                results.serialize(direct, format=RESULT_FORMATS[chosen])  # type: ignore[arg-type]
+                return _checked(QueryOutcome(direct.getvalue(), chosen))
+            except (_TooLong, OSError) as error:  # pyoxigraph may pass the sink's error on wrapped
+                cause = error if isinstance(error, _TooLong) else error.__context__ or error.__cause__
+                if not isinstance(cause, _TooLong) or rerun is None:
+                    raise
+            return _counted_solutions(rerun(), chosen, request.max_rows)
+        sink = _LineLimitedBuffer(request.max_rows)
         results.serialize(sink, format=ox.RdfFormat.N_TRIPLES)  # type: ignore[arg-type]
-        return graph_outcome(sink.getvalue(), sink.lines, request)
+        return graph_outcome(sink.getvalue(), chosen, request.prefixes)
     except (TooManyRows, NotRepresentable):
         raise
     except (OSError, SyntaxError, ValueError, RuntimeError) as error:
         raise _failure(error) from error
 
 
-def graph_outcome(ntriples: bytes, triples: int, request: QueryRequest) -> QueryOutcome:
-    """A graph answer, given as N-Triples already within the row limit, in the requested format."""
-    if request.result_format == "ntriples":
-        return _checked(QueryOutcome(ntriples, "ntriples", triples))
+def _counted_solutions(results: ox.QuerySolutions, chosen: str, max_rows: int) -> QueryOutcome:
+    sink = _LineLimitedBuffer(max_rows + 1)  # the header line, then one line per solution
+    results.serialize(sink, format=ox.QueryResultsFormat.TSV)  # type: ignore[arg-type]
+    if chosen == "tsv":
+        return _checked(QueryOutcome(sink.getvalue(), "tsv"))
+    parsed = ox.parse_query_results(sink.getvalue(), format=ox.QueryResultsFormat.TSV)
+    return _checked(QueryOutcome(parsed.serialize(format=RESULT_FORMATS[chosen]) or b"", chosen))
+
+
+def graph_outcome(ntriples: bytes, chosen: str, prefixes: Mapping[str, str]) -> QueryOutcome:
+    """A graph answer, given as N-Triples already within the row limit, in the `chosen` format."""
+    if chosen == "ntriples":
+        return _checked(QueryOutcome(ntriples, "ntriples"))
     parsed = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
-    body = ox.serialize(parsed, format=GRAPH_FORMATS[request.result_format], prefixes=request.prefixes) or b""
-    return _checked(QueryOutcome(body, request.result_format, triples))
+    body = ox.serialize(parsed, format=GRAPH_FORMATS[chosen], prefixes=dict(prefixes)) or b""
+    return _checked(QueryOutcome(body, chosen))
 
 
 def _failure(error: BaseException) -> Exception:

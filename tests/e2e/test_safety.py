@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 
+from tests.conftest import Listener
 from tests.e2e.conftest import LiveServer
 
 pytestmark = pytest.mark.e2e
@@ -27,42 +26,6 @@ def _get(server: LiveServer, query: str, timeout: float = 30) -> tuple[int, byte
     except urllib.error.HTTPError as error:
         with error:
             return error.code, error.read()
-
-
-class Listener:
-    """A TCP listener on 127.0.0.1 that records every connection attempt."""
-
-    def __init__(self) -> None:
-        self.socket = socket.socket()
-        self.socket.bind(("127.0.0.1", 0))
-        self.socket.listen(8)
-        self.socket.settimeout(0.2)
-        self.port = self.socket.getsockname()[1]
-        self.connections = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                connection, _ = self.socket.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            connection.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.socket.close()
-
-
-@pytest.fixture()
-def listener() -> Iterator[Listener]:
-    probe = Listener()
-    yield probe
-    probe.close()
 
 
 def test_slow_query_gets_503_while_others_are_answered(live_server: LiveServer) -> None:

@@ -14,9 +14,8 @@ from werkzeug.exceptions import HTTPException
 from aifkg.build import Build, run_build
 from aifkg.config import Settings, settings_from_env
 from aifkg.executor import QueryExecutor
-from aifkg.remote import RemoteExecutor
+from aifkg.namespace import prefix_table
 from aifkg.sparql import ProtocolError
-from aifkg.store import prepare_disk_store
 from aifkg.web import linked_data, pages, site, sparql_routes
 from aifkg.web.i18n import ui_text
 from aifkg.web.response_cache import ResponseCache
@@ -66,27 +65,21 @@ def _add_headers(response: Response) -> Response:
     return response
 
 
-def make_executor(settings: Settings, build: Build) -> QueryExecutor | RemoteExecutor:
-    """Where queries run: worker processes over this build's store (in memory, or on disk when
-    `store_location` is set), or another endpoint when `sparql_endpoint` is set.
-
-    One query worker per request thread at most: a request never waits for a worker (slow queries share the
-    CPU with cheap ones instead of queueing them); `executors` of them stay ready when idle.
-    """
-    most = max(settings.threads, settings.executors)
-    if settings.sparql_endpoint:
-        parser = QueryExecutor(None, size=1, max_size=most)
-        return RemoteExecutor(settings.sparql_endpoint, parser)
-    location = None
-    if settings.store_location is not None:
-        location = prepare_disk_store(build.dataset_path, settings.store_location / build.key)
-    return QueryExecutor(build.dataset_path, size=settings.executors, max_size=most, location=location)
+def make_executor(settings: Settings, build: Build) -> QueryExecutor:
+    """Query workers over this build's store: `executors` kept idle, one per request thread at most (a
+    request never waits for a worker while others run slow queries), `queue_limit` more requests waiting."""
+    return QueryExecutor(
+        build.dataset_path,
+        size=settings.executors,
+        max_size=max(settings.threads, settings.executors),
+        queue_limit=settings.queue_limit,
+    )
 
 
 def create_app(
     settings: Settings | None = None,
     build: Build | None = None,
-    executor: QueryExecutor | RemoteExecutor | None = None,
+    executor: QueryExecutor | None = None,
     config: dict[str, Any] | None = None,
 ) -> Flask:
     """Build (or reuse) the dataset, start query workers, and wire the blueprints."""
@@ -102,16 +95,7 @@ def create_app(
         JSON_SORT_KEYS=False,
     )
     app.config.update(config or {})
-    prefixes = {
-        "aif": settings.base_iri + "ontology#",
-        "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-        "schema": "https://schema.org/",
-        "org": "http://www.w3.org/ns/org#",
-        "skos": "http://www.w3.org/2004/02/skos/core#",
-        "dcterms": "http://purl.org/dc/terms/",
-        "owl": "http://www.w3.org/2002/07/owl#",
-        "xsd": "http://www.w3.org/2001/XMLSchema#",
-    }
+    prefixes = prefix_table(settings.base_iri)
     app.extensions["aifkg"] = Runtime(
         settings=settings,
         build=build,
@@ -130,7 +114,7 @@ def create_app(
     def protocol_error(error: ProtocolError) -> Response:
         response = _plain(error.status, error.message)
         if error.status == 503:
-            response.headers["Retry-After"] = "5"
+            response.headers["Retry-After"] = "2"
         return response
 
     @app.errorhandler(HTTPException)

@@ -1,7 +1,9 @@
 """Run a query through the result cache and the executor, and turn the answer into an HTTP response.
 
-Engine outcomes become protocol errors here, in one table: a timeout is 503, a result over the row limit
-or a query the engine rejects is 400, and nothing else of the engine's inner state reaches a client.
+Engine outcomes become protocol errors here, in one table (ENGINE_ERRORS): a malformed query is 400; a
+result no accepted format can carry is 406; a valid query the server will not finish (too many rows, a
+failure inside the engine) is 500, and one stopped at the time limit or refused for load is 503 with
+Retry-After. Nothing else of the engine's inner state reaches a client.
 """
 
 from __future__ import annotations
@@ -10,60 +12,77 @@ import gzip
 
 from flask import Response, request
 
-from aifkg.executor import ExecutorUnavailable, QueryTimeout
-from aifkg.sparql import ProtocolError, ResultFormat
-from aifkg.store import NotRepresentable, QueryFailed, QueryRequest, TooManyRows
+from aifkg.executor import Overloaded, QueryTimeout
+from aifkg.sparql import FORMATS, ProtocolError, ResultFormat
+from aifkg.store import (
+    EngineFailure,
+    NotAcceptable,
+    NotRepresentable,
+    QueryFailed,
+    QueryRequest,
+    QuerySyntaxError,
+    TooManyRows,
+)
 from aifkg.web.runtime import CachedAnswer, runtime
 
 COMPRESS_FROM_BYTES = 2048
 TRUSTED_MAX_ROWS = 5_000_000
+FORMAT_BY_NAME = {f.name: f for f in FORMATS}
+ENGINE_ERRORS: dict[type[Exception], tuple[int, str]] = {
+    QuerySyntaxError: (400, "malformed query: {}"),
+    NotAcceptable: (406, "{}"),
+    NotRepresentable: (406, "{}"),
+    TooManyRows: (500, "the result has more than {max_rows} rows, more than this endpoint returns: add a LIMIT"),
+    QueryFailed: (500, "the query engine could not evaluate the query: {}"),
+    EngineFailure: (500, "{}"),
+    QueryTimeout: (503, "{}"),
+    Overloaded: (503, "{}"),
+}
 
 
 def answer(
     query_text: str,
-    result_format: ResultFormat,
+    result_format: ResultFormat | None,
     *,
+    other_format: ResultFormat | None = None,
     default_graphs: tuple[str, ...] = (),
     named_graphs: tuple[str, ...] = (),
-    has_dataset_clause: bool = False,
     trusted: bool = False,
 ) -> CachedAnswer:
-    """The serialised answer to an already-guarded query, from the cache when the build has seen it.
+    """The serialised answer to a query, from the cache when the build has seen it.
 
-    `trusted` marks the server's own fixed queries (pages, /ontology): they are not held to the row limit
-    meant for clients, only to the time limit.
+    `result_format` is the format for the kind of result it belongs to, `other_format` the one for the other
+    kind (the server negotiates both before the engine knows what the query returns). `trusted` marks the
+    server's own fixed queries (pages, /ontology): they are not held to the row limit meant for clients,
+    only to the time limit.
     """
     state = runtime()
-    key = (query_text, result_format.name, default_graphs, named_graphs, trusted)
+    names = (result_format.name if result_format else None, other_format.name if other_format else None)
+    key = (query_text, names, default_graphs, named_graphs, trusted)
     cached = state.cache.get(key)
     if cached is not None:
         return cached
     query_request = QueryRequest(
         query=query_text,
-        result_format=result_format.name,
+        result_format=names[0],
+        other_format=names[1],
         max_rows=TRUSTED_MAX_ROWS if trusted else state.settings.max_rows,
         default_graphs=default_graphs,
         named_graphs=named_graphs,
-        has_dataset_clause=has_dataset_clause,
+        base_iri=state.base_iri,
         prefixes=state.prefixes,
     )
     try:
-        outcome = state.run(query_request)
-    except QueryTimeout as error:
-        raise ProtocolError(503, str(error)) from error
-    except ExecutorUnavailable as error:
-        raise ProtocolError(503, str(error)) from error
-    except TooManyRows as error:
-        raise ProtocolError(
-            400, f"the result has more than {state.settings.max_rows} rows; add a LIMIT or narrow the query"
-        ) from error
-    except NotRepresentable as error:
-        raise ProtocolError(406, str(error)) from error
-    except QueryFailed as error:
-        raise ProtocolError(400, f"the query could not be evaluated: {error}") from error
+        outcome = state.executor.run(query_request, state.settings.query_timeout)
+    except tuple(ENGINE_ERRORS) as error:
+        status, template = ENGINE_ERRORS[type(error)]
+        raise ProtocolError(status, template.format(error, max_rows=query_request.max_rows)) from error
     gzipped = gzip.compress(outcome.body, compresslevel=5) if len(outcome.body) >= COMPRESS_FROM_BYTES else None
     result = CachedAnswer(
-        body=outcome.body, content_type=result_format.content_type, etag=state.etag_for(key), gzipped=gzipped
+        body=outcome.body,
+        content_type=FORMAT_BY_NAME[outcome.result_format].content_type,
+        etag=state.etag_for(key),
+        gzipped=gzipped,
     )
     state.cache.put(key, result)
     return result

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, render_template, request, send_file
+from flask import Blueprint, Response, abort, render_template, send_file
 
 from aifkg.build import DUMP_FORMATS
 from aifkg.export import DUMP_MEDIA_TYPES, DatasetFacts, describe_dataset
@@ -16,9 +16,8 @@ blueprint = Blueprint("site", __name__)
 
 
 def public_url() -> str:
-    """Where clients reach us: the configured public URL, else the URL of this request's host."""
-    configured = runtime().settings.public_url
-    return (configured.rstrip("/") + "/") if configured else request.host_url
+    """Where clients reach us (settings.public_base): never the Host header of a request."""
+    return runtime().settings.public_base
 
 
 def dataset_facts() -> DatasetFacts:

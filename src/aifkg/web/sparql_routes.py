@@ -6,14 +6,16 @@ Parameters are read from the query string and, for form posts, the body; a repea
 
 from __future__ import annotations
 
-import io
+import re
+from urllib.parse import parse_qsl
 
-from flask import Blueprint, Response, g, request
+from flask import Blueprint, Response, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from aifkg.export import describe_service
-from aifkg.sparql import ProtocolError, QueryInfo, ResultFormat, form_kind, format_by_parameter
+from aifkg.query_text import QueryTextError, TextLimits, check_text
+from aifkg.sparql import ProtocolError, ResultFormat, format_by_parameter
 from aifkg.web.answers import answer, send_answer
 from aifkg.web.negotiation import choose_format, graph_response, wants_html
 from aifkg.web.pages import query_page
@@ -25,33 +27,13 @@ blueprint = Blueprint("sparql", __name__)
 FORM_TYPE = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
+ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def _single(values: list[str], name: str) -> str | None:
     if len(values) > 1:
         raise ProtocolError(400, f"the '{name}' parameter may be given only once")
     return values[0] if values else None
-
-
-def _form() -> MultiDict[str, str]:
-    """The form body; a body the HTTP server cannot read (broken chunked encoding) is the client's error.
-
-    A chunked form (no Content-Length) is read through _body(): werkzeug would silently cut it at the
-    request limit instead of refusing it with 413.
-    """
-    try:
-        if request.content_length is None and _chunked():
-            if "chunked_form" not in g:
-                body = _body()
-                parser = request.make_form_data_parser()
-                _, g.chunked_form, _ = parser.parse(io.BytesIO(body), FORM_TYPE, len(body), request.mimetype_params)
-            form: MultiDict[str, str] = g.chunked_form
-            return form
-        return request.form
-    except (HTTPException, ProtocolError):
-        raise
-    except Exception as error:
-        raise ProtocolError(400, "the request body could not be read") from error
 
 
 def _chunked() -> bool:
@@ -97,10 +79,30 @@ def _body() -> bytes:
     return bytes(received)
 
 
+def _parameters(raw: bytes, where: str) -> MultiDict[str, str]:
+    """Form-encoded parameters, decoded strictly: text that is not UTF-8 is refused, never replaced."""
+    try:
+        pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError as error:
+        raise ProtocolError(400, f"the {where} is not valid UTF-8") from error
+    except ValueError as error:
+        raise ProtocolError(400, f"the {where} could not be read") from error
+    return MultiDict(pairs)
+
+
+def _charset_is_utf8() -> None:
+    """The protocol's bodies are UTF-8: a body declared in another charset is refused (415), not guessed."""
+    charset = request.mimetype_params.get("charset")
+    if charset is not None and charset.strip().lower().replace("_", "-") not in {"utf-8", "utf8"}:
+        raise ProtocolError(415, f"the body must be UTF-8, not '{charset[:30]}'")
+
+
 def _read_request() -> tuple[str | None, tuple[str, ...], tuple[str, ...], str | None]:
     """(query, default-graph-uri values, named-graph-uri values, format) from any allowed request shape."""
-    args = request.args
-    if "update" in args or (request.mimetype == FORM_TYPE and "update" in _form()):
+    args = _parameters(request.query_string, "query string")
+    values = args
+    query: str | None
+    if "update" in args:
         raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is refused")
     if request.method == "POST":
         mimetype = request.mimetype
@@ -108,47 +110,49 @@ def _read_request() -> tuple[str | None, tuple[str, ...], tuple[str, ...], str |
             raise ProtocolError(400, "no query given: send a 'query' parameter or a query body")
         if mimetype == UPDATE_TYPE:
             raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is refused")
+        if mimetype not in {QUERY_TYPE, FORM_TYPE}:
+            raise ProtocolError(415, f"POST needs {FORM_TYPE} or {QUERY_TYPE}, not '{mimetype[:60]}'")
+        _charset_is_utf8()
         if mimetype == QUERY_TYPE:
             if "query" in args:
                 raise ProtocolError(400, "a POST with a query body must not also carry a 'query' parameter")
             try:
-                query: str | None = _body().decode(request.mimetype_params.get("charset", "utf-8"))
-            except (UnicodeError, LookupError) as error:
+                query = _body().decode("utf-8")
+            except UnicodeError as error:
                 raise ProtocolError(400, "the query body is not valid UTF-8") from error
-            values = args
-        elif mimetype == FORM_TYPE:
-            values = _form()
+        else:
+            values = _parameters(_body(), "form body")
+            if "update" in values:
+                raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is refused")
             if "query" in args:
                 raise ProtocolError(400, "send 'query' in the form body, not in the URL, when posting a form")
             query = _single(values.getlist("query"), "query")
-        else:
-            raise ProtocolError(415, f"POST needs {FORM_TYPE} or {QUERY_TYPE}, not '{mimetype[:60]}'")
-        default_graphs = tuple(
-            args.getlist("default-graph-uri") + (values.getlist("default-graph-uri") if values is not args else [])
-        )
-        named_graphs = tuple(
-            args.getlist("named-graph-uri") + (values.getlist("named-graph-uri") if values is not args else [])
-        )
-        result_format = _single(
-            args.getlist("format") + (values.getlist("format") if values is not args else []), "format"
-        )
-        return query, default_graphs, named_graphs, result_format
-    return (
-        _single(args.getlist("query"), "query"),
-        tuple(args.getlist("default-graph-uri")),
-        tuple(args.getlist("named-graph-uri")),
-        _single(args.getlist("format"), "format"),
-    )
+    else:
+        query = _single(args.getlist("query"), "query")
+
+    def both(name: str) -> list[str]:
+        return args.getlist(name) + (values.getlist(name) if values is not args else [])
+
+    return query, tuple(both("default-graph-uri")), tuple(both("named-graph-uri")), _single(both("format"), "format")
 
 
-def _pick_format(info: QueryInfo, format_parameter: str | None) -> ResultFormat:
-    kind = form_kind(info.form)
+def _formats(format_parameter: str | None) -> tuple[ResultFormat | None, ResultFormat | None]:
+    """The format for solutions and the one for graphs: by `format=` when given, else by Accept. Chosen
+    before the query runs, as only the engine knows which kind the query returns."""
     if format_parameter:
-        return format_by_parameter(format_parameter, kind)
-    chosen = choose_format(kind)
-    if chosen is None:
-        raise ProtocolError(406, f"none of the accepted media types fits a {info.form} result")
-    return chosen
+        chosen: list[ResultFormat | None] = []
+        for kind in ("results", "graph"):
+            try:
+                chosen.append(format_by_parameter(format_parameter, kind))
+            except ProtocolError:
+                chosen.append(None)
+        if chosen == [None, None]:
+            format_by_parameter(format_parameter, "results")  # raises the 400 that names the formats
+        return chosen[0], chosen[1]
+    results, graph = choose_format("results"), choose_format("graph")
+    if results is None and graph is None:
+        raise ProtocolError(406, "none of the accepted media types is a SPARQL result or RDF format")
+    return results, graph
 
 
 @blueprint.route("/sparql", methods=["GET", "POST", "OPTIONS"])
@@ -163,15 +167,19 @@ def sparql() -> Response:
             return query_page()
         return graph_response(describe_service(dataset_facts()), "Accept")
     for iri in default_graphs + named_graphs:
-        if not iri.strip() or any(char in iri for char in '<>" {}|\\^`\n'):
-            raise ProtocolError(400, "default-graph-uri and named-graph-uri must be IRIs")
-    info = runtime().check(query)
-    result_format = _pick_format(info, format_parameter)
+        if not ABSOLUTE_IRI.match(iri) or any(char in iri for char in '<>" {}|\\^`\n'):
+            raise ProtocolError(400, "default-graph-uri and named-graph-uri must be absolute IRIs")
+    settings = runtime().settings
+    try:
+        check_text(query, TextLimits(settings.max_query_bytes, settings.max_nesting))
+    except QueryTextError as error:
+        raise ProtocolError(403 if error.kind == "update" else 400, error.message) from error
+    results_format, graph_format = _formats(format_parameter)
     result = answer(
-        info.text,
-        result_format,
+        query,
+        results_format or graph_format,
+        other_format=graph_format if results_format else None,
         default_graphs=default_graphs,
         named_graphs=named_graphs,
-        has_dataset_clause=info.has_dataset_clause,
     )
     return send_answer(result)
