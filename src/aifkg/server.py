@@ -31,9 +31,10 @@ class PortInUse(AifkgError):
 
 
 def claim_port(host: str, port: int) -> socket.socket:
-    """Listen on host:port without SO_REUSEPORT, so that any other listener there (granian's included)
-    makes this fail; the caller closes the socket just before granian binds. SO_REUSEADDR lets a restart
-    bind while the last run's closed connections linger in TIME_WAIT."""
+    """Bind host:port without SO_REUSEPORT, so that any listener there (granian's included) makes this fail;
+    the caller closes the socket just before granian binds. It does not listen: while the build runs no
+    client can connect, and broken input never opens the port. SO_REUSEADDR lets a restart bind while the
+    last run's closed connections linger in TIME_WAIT."""
     try:
         family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
     except socket.gaierror as error:
@@ -42,7 +43,6 @@ def claim_port(host: str, port: int) -> socket.socket:
     probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         probe.bind((host, port))
-        probe.listen(1)
     except OSError as error:
         probe.close()
         if error.errno == errno.EADDRINUSE:
