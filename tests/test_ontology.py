@@ -364,8 +364,21 @@ def test_prp_dom_country_code() -> None:
 
 def test_prp_dom_announced_on() -> None:
     """If R has aif:announcedOn, then R is an aif:SelectionRound."""
-    g = closure('id:r aif:announcedOn "2024-12-10"^^<http://www.w3.org/2001/XMLSchema#date> .')
+    g = closure('id:r aif:announcedOn "2024-12-10T00:00:00"^^<http://www.w3.org/2001/XMLSchema#dateTime> .')
     assert (ID.r, RDF.type, AIF.SelectionRound) in g
+
+
+def test_prp_spo1_lead_country_takes_part_in_the_bid() -> None:
+    """If a bid has aif:leadCountry C, then it has aif:bidCountry C (the bid shape counts bid countries)."""
+    g = closure("id:b aif:leadCountry id:pl .")
+    assert (ID.b, AIF.bidCountry, ID.pl) in g
+
+
+def test_cax_sco_bid_and_contract_are_milestones() -> None:
+    """A bid and a procurement contract are milestones, so the timeline of milestones lists them."""
+    g = closure("id:b a aif:AIGigafactoryBid . id:c a aif:ProcurementContract .")
+    assert (ID.b, RDF.type, AIF.Milestone) in g
+    assert (ID.c, RDF.type, AIF.Milestone) in g
 
 
 def test_prp_rng_operator() -> None:

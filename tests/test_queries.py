@@ -26,9 +26,12 @@ UPDATE = os.environ.get("AIFKG_UPDATE_ANSWERS") == "1"
 
 
 def test_there_is_one_query_per_competency_question() -> None:
-    assert len(QUERIES) == 16
-    numbers = sorted(int(re.match(r"# Q(\d+)\.", q.read_text()).group(1)) for q in QUERIES)  # type: ignore[union-attr]
-    assert numbers == list(range(1, 17))
+    """Each file's number is its question's number, no number twice; the questions 1-16 and 18-20 exist (17 is
+    the map question of the places work)."""
+    numbers = [int(re.match(r"# Q(\d+)\.", q.read_text()).group(1)) for q in QUERIES]  # type: ignore[union-attr]
+    assert numbers == [int(q.stem.split("-")[0]) for q in QUERIES]
+    assert len(set(numbers)) == len(numbers)
+    assert set(range(1, 17)) | {18, 19, 20} <= set(numbers)
 
 
 @pytest.mark.parametrize("path", QUERIES, ids=[q.stem for q in QUERIES])
@@ -109,7 +112,7 @@ def _column(rows: list[list[str]], name: str) -> list[str]:
 
 
 def test_key_facts_of_the_fact_pack(store: ox.Store) -> None:
-    """Spot checks against shared/sources/README.md, independent of the pins."""
+    """Spot checks against the project's fact pack (rounds and their factories), independent of the pins."""
     read = {q.stem.split("-")[0]: q.read_text(encoding="utf-8") for q in QUERIES}
     factories = answer(store, read["01"])
     assert len(factories) - 1 == 19
@@ -132,3 +135,25 @@ def test_key_facts_of_the_fact_pack(store: ox.Store) -> None:
     assert len(antennas) - 1 == 13
     lumi_antennas = {row[2] for row in antennas[1:] if "LUMI AIF" in row[3]}
     assert {"Belgium", "Iceland", "Latvia", "Switzerland"} <= lumi_antennas
+
+
+def test_key_facts_of_the_fact_check(store: ox.Store) -> None:
+    """Spot checks of the corrections of December 2026, independent of the pins."""
+    read = {q.stem.split("-")[0]: q.read_text(encoding="utf-8") for q in QUERIES}
+    per_factory = answer(store, read["18"])
+    linked = dict(zip(_column(per_factory, "acronym"), _column(per_factory, "linkedAntennas"), strict=True))
+    assert "BE-AIFA (Belgium)" in linked["JAIF"] and "HunAIFA (Hungary)" in linked["JAIF"]
+    assert "BE-AIFA (Belgium)" in linked["LUMI AIF"]
+    assert "SKAIAT (Slovakia)" in linked["AI:AT"]
+    assert "FAIMA (Moldova)" in linked["PIAST-AI"]
+    assert sum(int(n) for n in _column(per_factory, "antennas")) >= 13
+    editions = answer(store, read["19"])
+    jupiter = [r for r in editions[1:] if r[1] == "JUPITER"]
+    assert {(r[2], r[3]) for r in jupiter} == {("JUPITER Booster", "4")}
+    assert len(jupiter) == 2, "one entry per edition: June and November 2025"
+    assert editions[1][0].startswith("TOP500 list, June 2026"), "newest edition first"
+    bids = answer(store, read["20"])
+    baltic = [r for r in bids[1:] if r[0] == "Baltic AI GigaFactory"]
+    assert len(baltic) == 1
+    assert baltic[0][2] == "Poland"
+    assert set(baltic[0][3].split("; ")) == {"Estonia", "Latvia", "Lithuania", "Poland"}

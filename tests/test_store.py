@@ -123,3 +123,17 @@ def test_syntax_errors_and_engine_panics(store: ox.Store) -> None:
         execute(store, QueryRequest("SELECT * { ?s ?p ?o } GROUP BY ?s", "json", 5))
     with pytest.raises(EngineFailure, match="cannot sort these values"):
         execute(_PanickingStore(), QueryRequest("SELECT * { ?s ?p ?o } ORDER BY DESC(?o)", "json", 5))  # type: ignore[arg-type]
+
+
+def test_values_are_bound_not_spliced(store: ox.Store) -> None:
+    """An IRI bound to a variable (pyoxigraph's substitutions) is a value, whatever characters it holds."""
+    iri = "https://example.org/s1"
+    ask = QueryRequest("ASK { ?s ?p ?o }", "json", 5, bindings=(("s", iri),))
+    assert json.loads(execute(store, ask).body)["boolean"] is True
+    hostile = QueryRequest(
+        "ASK { ?s ?p ?o }", "json", 5, bindings=(("s", "https://example.org/x> } UNION { ?a ?b ?c"),)
+    )
+    with pytest.raises(QuerySyntaxError):  # not a valid IRI: refused, never read as query text
+        execute(store, hostile)
+    select = QueryRequest("SELECT ?s ?o { ?s ?p ?o }", "json", 5, bindings=(("s", iri),))
+    assert [row["o"]["value"] for row in _rows(execute(store, select).body)] == ["v1"]

@@ -80,7 +80,6 @@ ENGINE_MODULES = (
     "pipeline.py",
     "graph.py",
     "reasoning.py",
-    "reasonable_closure.py",
     "validation.py",
     "stats.py",
 )
@@ -95,7 +94,7 @@ def engine_fingerprint() -> str:
 
 
 def build_key(settings: Settings) -> str:
-    salt = f"{BUILD_FORMAT}|{__version__}|{engine_fingerprint()}|{settings.reasoner}|{settings.base_iri}"
+    salt = f"{BUILD_FORMAT}|{__version__}|{engine_fingerprint()}|{settings.base_iri}"
     return fingerprint((settings.ontology_dir, settings.data_dir, settings.shapes_dir), salt)[:24]
 
 

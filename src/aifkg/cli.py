@@ -69,7 +69,6 @@ def _settings(args: argparse.Namespace) -> Settings:
         shapes_dir=getattr(args, "shapes", None),
         cache_dir=getattr(args, "cache", None),
         base_iri=getattr(args, "base_iri", None),
-        reasoner=getattr(args, "reasoner", None),
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
         web_workers=getattr(args, "workers", None),
@@ -249,7 +248,6 @@ def _add_source_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--shapes", type=Path, help="folder of SHACL shapes")
     group.add_argument("--base-iri", help="namespace of the graph (default https://w3id.org/aifactories/)")
     group.add_argument("--cache", type=Path, help="where builds are kept (default .cache/ of the checkout)")
-    group.add_argument("--reasoner", help="closure engine by name (default owlrl)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
 
 

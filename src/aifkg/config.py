@@ -106,7 +106,6 @@ class Settings:
             "empty: http://HOST:PORT/"
         ),
     )
-    reasoner: str = field(default="owlrl", metadata=_doc("OWL RL closure engine by name (`--reasoner`)"))
     reasoning_timeout: float = field(default=600.0, metadata=_doc("seconds reasoning may take before the build fails"))
     query_timeout: float = field(
         default=10.0, metadata=_doc("seconds a query may run before it is stopped with 503 (`--timeout`)")

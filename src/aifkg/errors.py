@@ -37,7 +37,7 @@ class InconsistentGraph(BuildError):
 
 
 class ReasoningFailed(BuildError):
-    """The reasoner could not finish: past its time limit, an unknown reasoner, a crashed child process."""
+    """The reasoner could not finish: past its time limit, input it refuses, a crashed child process."""
 
 
 class ValidationFailed(BuildError):

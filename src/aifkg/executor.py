@@ -114,10 +114,25 @@ def cpu_seconds(pid: int) -> float | None:
 # --- inside the processes ----------------------------------------------------------------------------------
 
 
+def _message(request: QueryRequest) -> tuple[Any, ...]:
+    """What travels to a worker: the request's own fields as a plain tuple (a third of a dataclass's pickling
+    cost); the base IRI and prefixes are the executor's, given to the zygote once."""
+    return (
+        request.query,
+        request.result_format,
+        request.other_format,
+        request.max_rows,
+        request.default_graphs,
+        request.named_graphs,
+        request.bindings,
+    )
+
+
 def answer_in_worker(store: Any, request: QueryRequest) -> tuple[str, Any]:
     """One query's reply: ("ok", outcome) or (error name, message)."""
     try:
-        return "ok", execute(store, request)
+        outcome = execute(store, request)
+        return "ok", (outcome.body, outcome.result_format)
     except TooManyRows:
         return "too-many-rows", str(request.max_rows)
     except (QuerySyntaxError, NotAcceptable, NotRepresentable, QueryFailed, EngineFailure) as error:
@@ -127,20 +142,25 @@ def answer_in_worker(store: Any, request: QueryRequest) -> tuple[str, Any]:
         return "engine", f"{type(error).__name__}: {error}"
 
 
-def _serve(conn: Connection, store: Any) -> None:
-    """A query worker: answer each QueryRequest until the socket closes. It says it has the query before
-    it starts, so that a death before that point (a worker killed while idle) is retried elsewhere, and a
-    death after it is the query's doing."""
+def _serve(conn: Connection, store: Any, base_iri: str | None, prefixes: dict[str, str]) -> None:
+    """A query worker: answer each request until the socket closes. It says it has the query before it
+    starts, so that a death before that point (a worker killed while idle) is retried elsewhere, and a
+    death after it is the query's doing. Each reply carries the worker's CPU time so far, from which the
+    web worker tells how much CPU the next query has used without reading /proc first."""
     while True:
         try:
-            request = conn.recv()
+            query, result_format, other_format, max_rows, default_graphs, named_graphs, bindings = conn.recv()
         except (EOFError, OSError):
             return
         conn.send_bytes(STARTED)
-        conn.send(answer_in_worker(store, request))
+        request = QueryRequest(
+            query, result_format, max_rows, default_graphs, named_graphs, base_iri, prefixes, other_format, bindings
+        )
+        status, payload = answer_in_worker(store, request)
+        conn.send((status, payload, time.process_time()))
 
 
-def _zygote_main(control: Connection, dataset_path: str) -> None:
+def _zygote_main(control: Connection, dataset_path: str, base_iri: str | None, prefixes: dict[str, str]) -> None:
     """Load once, give up networking, then fork a query worker for every socket the web worker sends."""
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -167,7 +187,7 @@ def _zygote_main(control: Connection, dataset_path: str) -> None:
                 control.close()
                 _die_with_parent()
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                _serve(Connection(fd), store)
+                _serve(Connection(fd), store, base_iri, prefixes)
             finally:
                 os._exit(0)
         os.close(fd)
@@ -188,6 +208,7 @@ class _Worker:
     pid: int
     conn: Connection
     demoted: bool = False
+    cpu_used: float = 0.0  # CPU seconds after its last query (a fork starts at zero)
 
 
 class QueryExecutor:
@@ -197,12 +218,16 @@ class QueryExecutor:
     def __init__(
         self,
         dataset_path: Path,
+        base_iri: str | None = None,
+        prefixes: dict[str, str] | None = None,
         size: int = 2,
         max_size: int | None = None,
         queue_limit: int = 64,
         start_timeout: float = 120.0,
     ) -> None:
         self.dataset_path = dataset_path
+        self.base_iri = base_iri
+        self.prefixes = dict(prefixes or {})
         self.size = max(size, 1)
         self.max_size = max(max_size or self.size, self.size)
         self.start_timeout = start_timeout
@@ -221,7 +246,10 @@ class QueryExecutor:
     def _spawn_zygote(self) -> _Zygote:
         parent_end, child_end = self._context.Pipe()
         process = self._context.Process(
-            target=_zygote_main, args=(child_end, str(self.dataset_path)), daemon=True, name="aifkg-query-zygote"
+            target=_zygote_main,
+            args=(child_end, str(self.dataset_path), self.base_iri, self.prefixes),
+            daemon=True,
+            name="aifkg-query-zygote",
         )
         process.start()
         child_end.close()
@@ -350,7 +378,6 @@ class QueryExecutor:
     def _wait(self, worker: _Worker, deadline: float) -> bool:
         """Wait for the reply until the deadline, nicing the worker once its query has used DEMOTE_AFTER
         seconds of CPU: short queries then overtake it, and it still gets every idle cycle."""
-        start_cpu = cpu_seconds(worker.pid)
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -358,7 +385,7 @@ class QueryExecutor:
             if worker.conn.poll(remaining if worker.demoted else min(DEMOTE_CHECK, remaining)):
                 return True
             spent = cpu_seconds(worker.pid)
-            if not worker.demoted and (start_cpu is None or spent is None or spent - start_cpu >= DEMOTE_AFTER):
+            if not worker.demoted and (spent is None or spent - worker.cpu_used >= DEMOTE_AFTER):
                 with contextlib.suppress(OSError):
                     os.setpriority(os.PRIO_PROCESS, worker.pid, DEMOTED_NICE)
                 worker.demoted = True
@@ -373,15 +400,14 @@ class QueryExecutor:
         finally:
             self._admission.release()
         if status == "ok":
-            outcome: QueryOutcome = payload
-            return outcome
+            return QueryOutcome(*payload)
         raise _ERRORS[status](payload)
 
     def _ask(self, request: QueryRequest, deadline: float, timeout: float) -> tuple[str, Any]:
         for attempt in range(2):
             worker = self._acquire(deadline)
             try:
-                worker.conn.send(request)
+                worker.conn.send(_message(request))
                 started = worker.conn.poll(max(deadline - time.monotonic(), 0.0)) and worker.conn.recv_bytes()
             except (EOFError, OSError):  # it died while idle, before taking the query: another one takes it
                 self._discard(worker)
@@ -397,13 +423,13 @@ class QueryExecutor:
                     self._discard(worker)
                     _SPAWNER.submit(self._replenish)
                     raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
-                reply: tuple[str, Any] = worker.conn.recv()
+                status, payload, worker.cpu_used = worker.conn.recv()
             except (EOFError, OSError):
                 self._discard(worker)
                 _SPAWNER.submit(self._replenish)
                 return "engine", "the query engine crashed on this query"
             self._release(worker)
-            return reply
+            return status, payload
         raise AssertionError("unreachable")
 
     def close(self) -> None:

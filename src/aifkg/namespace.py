@@ -38,32 +38,49 @@ class AIF(DefinedNamespace):
     # classes
     AIFactory: URIRef  # an AI Factory selected by the EuroHPC Joint Undertaking
     AIFactoryAntenna: URIRef  # an AI Factory Antenna
+    AIGigafactoryBid: URIRef  # an announced bid or expression of interest for an AI Gigafactory
+    Call: URIRef  # a call for expressions of interest, proposals or tenders
     ComputingSystem: URIRef  # an HPC or quantum computer
     ExperimentalPlatform: URIRef  # an experimental/test platform a factory announces
+    LegalAct: URIRef  # a regulation or decision of the EU
+    Milestone: URIRef  # a dated event of the initiative
+    NamePeriod: URIRef  # a name borne for a period
     Partnership: URIRef  # a cooperation between two or more factories, organisations or countries
+    ProcurementContract: URIRef  # a signed EuroHPC JU procurement of a system
     QuantumComputer: URIRef  # a quantum computer
     SelectionRound: URIRef  # one EuroHPC selection decision
     SourceDocument: URIRef  # a document facts come from
     Supercomputer: URIRef  # a high-performance computer
+    Top500Edition: URIRef  # one edition of the TOP500 list
+    Top500Entry: URIRef  # a system's entry on one TOP500 edition
 
     # object properties
+    bidCountry: URIRef  # bid -> country taking part
+    bidder: URIRef  # bid -> organisation taking part
     buildsSystem: URIRef  # factory, antenna -> new system it procures; sub-property of hostSystem
+    contractor: URIRef  # contract -> organisation
     cooperatesWith: URIRef  # symmetric; inferred from partnerIn/partner
     experimentalPlatform: URIRef  # factory -> ExperimentalPlatform; sub-property of hostSystem
     focusArea: URIRef  # factory, antenna -> concept in FocusAreas
     hostCountry: URIRef  # factory, antenna -> its one host country; sub-property of participatingCountry
     hostSystem: URIRef  # factory, antenna -> system; inverse of servesFactory
     hostingEntity: URIRef  # factory, antenna -> hosting organisation; sub-property of org:hasMember
+    leadCountry: URIRef  # bid -> leading country; sub-property of bidCountry
     linkedFactory: URIRef  # antenna -> the factory it works with
     locatedIn: URIRef  # transitive: organisation, system, city -> place
+    namePeriod: URIRef  # factory, antenna, system -> NamePeriod
     operator: URIRef  # system -> operating organisation
     participatingCountry: URIRef  # factory, antenna -> country of the consortium
     partner: URIRef  # partnership -> party; inverse of partnerIn
     partnerIn: URIRef  # party -> partnership
+    procures: URIRef  # contract -> system
+    respondsTo: URIRef  # bid -> call
     selectedIn: URIRef  # factory, antenna -> selection round
     servesFactory: URIRef  # system -> factory or antenna it serves
     systemClass: URIRef  # system -> concept in SystemClasses
     targetGroup: URIRef  # factory, antenna -> concept in TargetGroups
+    top500Edition: URIRef  # TOP500 entry -> edition
+    top500Entry: URIRef  # system -> TOP500 entry
     vendor: URIRef  # system -> vendor organisation
 
     # data properties
@@ -71,19 +88,28 @@ class AIF(DefinedNamespace):
     acceleratorType: URIRef  # xsd:string
     acronym: URIRef  # xsd:string
     aiOptimised: URIRef  # xsd:boolean
-    announcedOn: URIRef  # xsd:date
+    announcedOn: URIRef  # xsd:dateTime at midnight
     architecture: URIRef  # xsd:string
     countryCode: URIRef  # ISO 3166-1 alpha-2
+    deadline: URIRef  # xsd:dateTime
+    deploymentStart: URIRef  # xsd:integer year
+    editionMonth: URIRef  # xsd:integer, 6 or 11
+    editionYear: URIRef  # xsd:integer
     euContribution: URIRef  # xsd:decimal
-    expectedOperational: URIRef  # xsd:gYear
+    eventDate: URIRef  # xsd:dateTime at midnight
+    expectedOperational: URIRef  # xsd:integer year
+    expectedSelectionYear: URIRef  # xsd:integer
     fundingAmount: URIRef  # xsd:decimal
     fundingCurrency: URIRef  # ISO 4217
     hplPerformance: URIRef  # Rmax, PFlop/s
+    listedName: URIRef  # xsd:string
     peakPerformance: URIRef  # Rpeak, PFlop/s
     purpose: URIRef  # rdf:langString
     quantumTechnology: URIRef  # xsd:string
-    top500List: URIRef  # xsd:gYearMonth
-    top500Rank: URIRef  # xsd:integer
+    top500List: URIRef  # deprecated: the edition is aif:top500Edition of a TOP500 entry
+    top500Rank: URIRef  # xsd:integer, on a TOP500 entry
+    validFrom: URIRef  # xsd:dateTime at midnight
+    validUntil: URIRef  # xsd:dateTime at midnight
 
     # concept schemes
     FocusAreas: URIRef

@@ -59,12 +59,12 @@ def reason(settings: Settings, sources: SourceGraphs, progress: Progress = no_pr
     # owlrl is imported only when reasoning really runs, so a warm start (and every query worker) stays light
     from aifkg.reasoning import InconsistencyError, infer_with_timeout
 
-    progress(f"reasoning with {settings.reasoner} over {len(sources.ontology) + len(sources.data)} triples")
+    progress(f"reasoning with owlrl over {len(sources.ontology) + len(sources.data)} triples")
     try:
-        closure = infer_with_timeout(sources.ontology, sources.data, settings.reasoner, settings.reasoning_timeout)
+        closure = infer_with_timeout(sources.ontology, sources.data, settings.reasoning_timeout, settings.base_iri)
     except InconsistencyError as error:
         raise InconsistentGraph(error.messages) from error
-    except Exception as error:  # a timeout, an unknown reasoner, a child that died: named, one line
+    except Exception as error:  # a timeout, input owlrl refuses, a child that died: named, one line
         raise ReasoningFailed(f"reasoning failed: {' '.join(str(error).split())}") from error
     return Reasoned(sources=sources, inferred=closure.inferred, dropped=closure.dropped)
 

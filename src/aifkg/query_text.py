@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
+FLAGGED = UPDATE_KEYWORDS | {"SERVICE"}
 ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 # one token at a time: a comment, a long or short string, an IRI, a variable, a word (keyword or prefixed
 # name, with its colon and local part), or any other single character
@@ -103,6 +104,9 @@ def check_text(text: str, limits: TextLimits) -> None:
     expanded = expand_escapes(text)
     if nesting_depth(expanded) > limits.max_nesting:
         raise QueryTextError("nesting", f"the query nests deeper than {limits.max_nesting} levels")
+    upper = expanded.upper()
+    if not any(word in upper for word in FLAGGED):  # most queries: no word to look at closely
+        return
     words = keywords(expanded)
     first = next((word for word in words if word not in {"BASE", "PREFIX"}), "")
     if first in UPDATE_KEYWORDS:

@@ -101,6 +101,7 @@ class QueryRequest:
     base_iri: str | None = None
     prefixes: Mapping[str, str] = field(default_factory=dict)
     other_format: str | None = None
+    bindings: tuple[tuple[str, str], ...] = ()  # (variable, IRI): values bound into the query, never spliced
 
     def format_for(self, kind: str) -> str | None:
         """The requested format for a result of `kind` ("results" or "graph")."""
@@ -176,15 +177,16 @@ def open_store(dataset_path: Path) -> ox.Store:
     return store
 
 
-def _dataset_arguments(request: QueryRequest) -> dict[str, object]:
+def _query_arguments(request: QueryRequest) -> dict[str, object]:
     """The protocol's dataset, when the request gives one: it replaces the query's whole dataset, so a graph
-    list the request leaves out is empty (SPARQL 1.1 Protocol, 2.1.4)."""
-    if not request.default_graphs and not request.named_graphs:
-        return {}
-    return {
-        "default_graph": [ox.NamedNode(iri) for iri in request.default_graphs],
-        "named_graphs": [ox.NamedNode(iri) for iri in request.named_graphs],
-    }
+    list the request leaves out is empty (SPARQL 1.1 Protocol, 2.1.4); and the values bound to variables."""
+    arguments: dict[str, object] = {}
+    if request.default_graphs or request.named_graphs:
+        arguments["default_graph"] = [ox.NamedNode(iri) for iri in request.default_graphs]
+        arguments["named_graphs"] = [ox.NamedNode(iri) for iri in request.named_graphs]
+    if request.bindings:
+        arguments["substitutions"] = {ox.Variable(name): ox.NamedNode(iri) for name, iri in request.bindings}
+    return arguments
 
 
 def execute(store: ox.Store, request: QueryRequest) -> QueryOutcome:
@@ -192,7 +194,7 @@ def execute(store: ox.Store, request: QueryRequest) -> QueryOutcome:
     NotRepresentable, QueryFailed or EngineFailure."""
     prefixes = dict(request.prefixes) or None
     try:
-        dataset = _dataset_arguments(request)
+        dataset = _query_arguments(request)
         results = store.query(request.query, base_iri=request.base_iri, prefixes=prefixes, **dataset)  # type: ignore[arg-type]
     except SyntaxError as error:
         raise QuerySyntaxError(_one_line(error)) from error

@@ -67,9 +67,12 @@ def _add_headers(response: Response) -> Response:
 
 def make_executor(settings: Settings, build: Build) -> QueryExecutor:
     """Query workers over this build's store: `executors` kept idle, one per request thread at most (a
-    request never waits for a worker while others run slow queries), `queue_limit` more requests waiting."""
+    request never waits for a worker while others run slow queries), `queue_limit` more requests waiting.
+    Relative IRIs resolve against the endpoint's public URL; the prefix table is predefined."""
     return QueryExecutor(
         build.dataset_path,
+        base_iri=settings.public_base + "sparql",
+        prefixes=prefix_table(settings.base_iri),
         size=settings.executors,
         max_size=max(settings.threads, settings.executors),
         queue_limit=settings.queue_limit,

@@ -8,8 +8,6 @@ Retry-After. Nothing else of the engine's inner state reaches a client.
 
 from __future__ import annotations
 
-import gzip
-
 from flask import Response, request
 
 from aifkg.executor import Overloaded, QueryTimeout
@@ -25,7 +23,6 @@ from aifkg.store import (
 )
 from aifkg.web.runtime import CachedAnswer, runtime
 
-COMPRESS_FROM_BYTES = 2048
 TRUSTED_MAX_ROWS = 5_000_000
 FORMAT_BY_NAME = {f.name: f for f in FORMATS}
 ENGINE_ERRORS: dict[type[Exception], tuple[int, str]] = {
@@ -47,18 +44,22 @@ def answer(
     other_format: ResultFormat | None = None,
     default_graphs: tuple[str, ...] = (),
     named_graphs: tuple[str, ...] = (),
+    bindings: dict[str, str] | None = None,
     trusted: bool = False,
 ) -> CachedAnswer:
     """The serialised answer to a query, from the cache when the build has seen it.
 
     `result_format` is the format for the kind of result it belongs to, `other_format` the one for the other
-    kind (the server negotiates both before the engine knows what the query returns). `trusted` marks the
+    kind (the server negotiates both before the engine knows what the query returns). `bindings` gives IRIs
+    for variables of the query (pyoxigraph substitutes them: values are never spliced into the text; a
+    SELECT must project the variables it binds). `trusted` marks the
     server's own fixed queries (pages, /ontology): they are not held to the row limit meant for clients,
     only to the time limit.
     """
     state = runtime()
     names = (result_format.name if result_format else None, other_format.name if other_format else None)
-    key = (query_text, names, default_graphs, named_graphs, trusted)
+    bound = tuple(sorted((bindings or {}).items()))
+    key = (query_text, names, default_graphs, named_graphs, bound, trusted)
     cached = state.cache.get(key)
     if cached is not None:
         return cached
@@ -69,20 +70,15 @@ def answer(
         max_rows=TRUSTED_MAX_ROWS if trusted else state.settings.max_rows,
         default_graphs=default_graphs,
         named_graphs=named_graphs,
-        base_iri=state.base_iri,
-        prefixes=state.prefixes,
+        bindings=bound,
     )
     try:
         outcome = state.executor.run(query_request, state.settings.query_timeout)
     except tuple(ENGINE_ERRORS) as error:
         status, template = ENGINE_ERRORS[type(error)]
         raise ProtocolError(status, template.format(error, max_rows=query_request.max_rows)) from error
-    gzipped = gzip.compress(outcome.body, compresslevel=5) if len(outcome.body) >= COMPRESS_FROM_BYTES else None
     result = CachedAnswer(
-        body=outcome.body,
-        content_type=FORMAT_BY_NAME[outcome.result_format].content_type,
-        etag=state.etag_for(key),
-        gzipped=gzipped,
+        body=outcome.body, content_type=FORMAT_BY_NAME[outcome.result_format].content_type, etag=state.etag_for(key)
     )
     state.cache.put(key, result)
     return result
@@ -94,12 +90,12 @@ def send_answer(result: CachedAnswer, vary: str = "Accept") -> Response:
         response = Response(status=304)
         response.headers["ETag"] = result.etag
         return _cache_headers(response, vary)
-    if result.gzipped is not None and "gzip" in request.accept_encodings:
-        response = Response(result.gzipped, content_type=result.content_type)
+    if result.compressible and "gzip" in request.accept_encodings:
+        response = Response(result.gzip_body(), content_type=result.content_type)
         response.headers["Content-Encoding"] = "gzip"
     else:
         response = Response(result.body, content_type=result.content_type)
-    if result.gzipped is not None:
+    if result.compressible:
         vary = f"{vary}, Accept-Encoding"
     response.headers["ETag"] = result.etag
     return _cache_headers(response, vary)

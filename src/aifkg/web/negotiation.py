@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import Response, request
 from rdflib import Graph
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from aifkg.sparql import ProtocolError, ResultFormat, format_by_parameter, negotiate
 
@@ -16,8 +20,15 @@ def accept_pairs() -> list[tuple[str, float]]:
     return pairs or NO_ACCEPT
 
 
+@lru_cache(maxsize=512)
+def _negotiated(kind: str, accept_header: str) -> ResultFormat | None:
+    """Clients send a handful of distinct Accept headers: each is parsed and matched once."""
+    pairs = [(value, quality) for value, quality in parse_accept_header(accept_header, MIMEAccept)]
+    return negotiate(kind, pairs or NO_ACCEPT)
+
+
 def choose_format(kind: str) -> ResultFormat | None:
-    return negotiate(kind, accept_pairs())
+    return _negotiated(kind, request.headers.get("Accept", "")[:1024])
 
 
 def wants_html() -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import threading
 from collections import OrderedDict
@@ -13,15 +14,26 @@ from aifkg.build import Build
 from aifkg.config import Settings
 from aifkg.executor import QueryExecutor
 
+COMPRESS_FROM_BYTES = 2048
 
-@dataclass(frozen=True)
+
+@dataclass
 class CachedAnswer:
     """A serialised answer ready to send, with the validator clients revalidate against."""
 
     body: bytes
     content_type: str
     etag: str
-    gzipped: bytes | None = None  # compressed once, when worth it, not per request
+    gzipped: bytes | None = None  # compressed once, when a client first asks for gzip, not per request
+
+    @property
+    def compressible(self) -> bool:
+        return len(self.body) >= COMPRESS_FROM_BYTES
+
+    def gzip_body(self) -> bytes:
+        if self.gzipped is None:
+            self.gzipped = gzip.compress(self.body, compresslevel=5)
+        return self.gzipped
 
 
 class ResultCache:
@@ -70,17 +82,12 @@ class ResultCache:
                 _, (_, evicted_size) = self._entries.popitem(last=False)
                 self.total_bytes -= evicted_size
 
-    @classmethod
-    def size_of(cls, key: object, answer: CachedAnswer | None = None) -> int:
-        """Bytes an entry holds, roughly: its bodies and the strings of its key (through nested tuples)."""
-        if answer is not None:
-            gzipped = len(answer.gzipped) if answer.gzipped is not None else 0
-            return len(answer.body) + gzipped + len(answer.content_type) + len(answer.etag) + cls.size_of(key)
-        if isinstance(key, str | bytes):
-            return len(key)
-        if isinstance(key, tuple):
-            return sum(cls.size_of(item) for item in key)
-        return 8
+    @staticmethod
+    def size_of(key: tuple[object, ...], answer: CachedAnswer) -> int:
+        """Bytes an entry holds, roughly: the body, room for its gzipped copy (never larger than the body
+        where it is made), and the key's strings (the query text first of all; graph lists are short)."""
+        body = len(answer.body) * (2 if answer.compressible else 1)
+        return body + len(answer.content_type) + len(answer.etag) + len(repr(key))
 
 
 @dataclass
@@ -92,11 +99,6 @@ class Runtime:
     executor: QueryExecutor
     cache: ResultCache
     prefixes: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def base_iri(self) -> str:
-        """Relative IRIs in a query resolve against the endpoint's public URL (the protocol's practice)."""
-        return self.settings.public_base + "sparql"
 
     def etag_for(self, key: tuple[object, ...]) -> str:
         """Same key and build, same tag: every worker process agrees without sharing state."""

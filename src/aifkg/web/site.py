@@ -45,7 +45,9 @@ def headline_counts() -> dict[str, int]:
         "AI Factory Antennas": per_class.get(ontology + "AIFactoryAntenna", 0),
         "computing systems": per_class.get(ontology + "ComputingSystem", 0),
         "countries": per_class.get("https://schema.org/Country", 0),
-        "organisations": per_class.get("http://www.w3.org/ns/org#Organization", 0),
+        # ORG makes every factory and antenna (an org:OrganizationalCollaboration) an org:Organization too
+        "organisations": per_class.get("http://www.w3.org/ns/org#Organization", 0)
+        - per_class.get("http://www.w3.org/ns/org#OrganizationalCollaboration", 0),
         "triples": state.build.stats.total_triples,
     }
 
