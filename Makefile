@@ -56,7 +56,7 @@ browser:  ## Debian's chromium for the browser tests (apt-get: needs root)
 run: $(STAMP)  ## build the graph and serve it on HOST:PORT (default 127.0.0.1:8000)
 	$(BIN)/aifkg serve --host $(HOST) --port $(PORT)
 
-unit: $(STAMP)  ## the fast tests for everyday work (no server, no browser; under a minute)
+unit: $(STAMP)  ## the fast tests for everyday work (no server, no browser, no property-based battery)
 	$(BIN)/python -m pytest -q --ignore=tests/e2e -m "not slow"
 
 lint: $(STAMP)  ## ruff, mypy and the canonical Turtle layout
