@@ -45,7 +45,10 @@ $(ASSETS): package.json package-lock.json
 	cp node_modules/@zazuko/yasgui/build/yasgui.min.js node_modules/@zazuko/yasgui/build/yasgui.min.js.map \
 		node_modules/@zazuko/yasgui/build/yasgui.min.css node_modules/cytoscape/dist/cytoscape.min.js $(VENDOR)/
 	cp node_modules/cytoscape/LICENSE $(VENDOR)/cytoscape.LICENSE
-	@printf 'Copied by `make assets` from npm; do not edit or commit.\n@zazuko/yasgui: MIT (https://github.com/zazuko/Yasgui)\ncytoscape: MIT (cytoscape.LICENSE)\n' > $(VENDOR)/README
+	cp node_modules/world-atlas/countries-50m.json $(VENDOR)/
+	cp node_modules/world-atlas/LICENSE $(VENDOR)/world-atlas.LICENSE
+	@printf 'Copied by `make assets` from npm; do not edit or commit.\n@zazuko/yasgui: MIT (https://github.com/zazuko/Yasgui)\ncytoscape: MIT (cytoscape.LICENSE)\nworld-atlas: ISC (world-atlas.LICENSE), Natural Earth shapes (public domain)\n' > $(VENDOR)/README
+	gzip -9 -k -f -n $(VENDOR)/*.js $(VENDOR)/*.css  # served as they are to clients that accept gzip
 	@touch $(ASSETS)
 
 assets: $(ASSETS)  ## fetch the query editor and graph libraries from npm into the static folder

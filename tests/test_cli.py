@@ -222,6 +222,7 @@ def test_stats_and_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert main(["stats", "-q", *_args(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "https://example.org/kg/ontology#AIFactory" in out and "share:" in out
+    assert "linked to the web of data" in out and "organisations" in out
     target = tmp_path / "all.trig"
     assert main(["export", "-q", "--format", "trig", "--output", str(target), *_args(tmp_path)]) == 0
     assert "https://example.org/kg/graph/inferred" in target.read_text()

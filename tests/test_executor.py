@@ -21,11 +21,14 @@ from tests.conftest import Listener
 
 SLOW = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o . ?p ?q ?r }"
 ASK = QueryRequest("ASK { ?s ?p ?o }", "json", 10)
+MEDIUM = (
+    "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i FILTER(STRLEN(CONCAT(STR(?c), STR(?f), STR(?i))) > 0) }"
+)
 
 
 @pytest.fixture()
 def executor(build: Build) -> Iterator[QueryExecutor]:
-    pool = QueryExecutor(build.dataset_path, size=1, max_size=4)
+    pool = QueryExecutor(build.dataset_path, size=1, max_size=4, idle_retire=0.5)
     pool.warm_up()
     yield pool
     pool.close()
@@ -95,15 +98,24 @@ def test_engine_errors_come_back_by_name(executor: QueryExecutor) -> None:
 
 
 def test_pool_grows_under_concurrency_and_shrinks_back(executor: QueryExecutor) -> None:
-    """Slow queries do not make a cheap one wait: a worker is forked for it, and extras retire afterwards."""
+    """Slow queries do not make a cheap one wait: a worker is forked for it; the extra workers stay while
+    the load lasts (no fork per query) and retire once they have stood idle for `idle_retire` seconds."""
     threads, outcomes = _slow_in_background(executor, 3, timeout=5.0)
     _wait_until(lambda: _busy_workers(executor) == 3)
     assert b"true" in executor.run(ASK, timeout=5).body  # answered while the three slow ones run
     assert len(outcomes) == 0, outcomes
     for thread in threads:
         thread.join()
-    assert outcomes == ["timeout"] * 3  # each slow one stopped at its own limit
-    _wait_until(lambda: executor._idle.qsize() == 1)  # back to `size` idle workers
+    assert outcomes == ["timeout"] * 3  # each slow one stopped at its own limit (and its worker replaced)
+    medium = [threading.Thread(target=executor.run, args=(QueryRequest(MEDIUM, "csv", 10), 60.0)) for _ in range(3)]
+    for thread in medium:
+        thread.start()
+    for thread in medium:
+        thread.join()
+    assert executor._idle.qsize() >= 3  # finished workers stay idle for a while
+    time.sleep(0.6)  # longer than idle_retire
+    assert b"true" in executor.run(ASK, timeout=5).body
+    assert executor._idle.qsize() == 1  # back to `size` idle workers
 
 
 def test_admission_is_bounded(build: Build) -> None:
@@ -193,11 +205,6 @@ def test_the_listener_would_see_a_connection(listener: Listener) -> None:
     """The control for the test above: an unsandboxed connection is counted."""
     socket.create_connection(("127.0.0.1", listener.port), timeout=2).close()
     _wait_until(lambda: listener.connections == 1)
-
-
-MEDIUM = (
-    "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i FILTER(STRLEN(CONCAT(STR(?c), STR(?f), STR(?i))) > 0) }"
-)
 
 
 def test_a_query_using_the_cpu_is_lowered_in_priority(executor: QueryExecutor) -> None:

@@ -32,6 +32,7 @@ from aifkg.graph import rdf_files
 from aifkg.namespace import prefix_table
 from aifkg.query_text import QueryTextError, TextLimits, check_text
 from aifkg.sparql import ProtocolError, format_by_parameter
+from aifkg.stats import linked_lines
 from aifkg.store import EngineFailure, NotAcceptable, NotRepresentable, QueryFailed, QuerySyntaxError, TooManyRows
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -169,6 +170,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
     for name, (with_source, total) in stats.sourced.items():
         print(f"  {name:<18} {with_source}/{total}")
     print(f"  share: {stats.source_share():.1%}")
+    print("linked to the web of data (with / total, share):")
+    for line in linked_lines(stats):
+        print(line)
     return EXIT_OK
 
 

@@ -10,8 +10,9 @@ the network filter, and then forks a query worker whenever asked (milliseconds; 
 zygote's memory copy-on-write). A request takes one message to a worker and one reply back:
 - admission: at most `max_size` queries run at once, and at most `queue_limit` more wait for a worker;
   past that the request is refused at once (Overloaded: 503 with Retry-After), not queued without bound;
-- the pool keeps `size` workers idle and grows on demand to `max_size` (one per request thread), so a
-  cheap query never waits behind slow ones: the kernel shares the CPU between them;
+- the pool keeps `size` workers idle and grows on demand to `max_size` (one per request thread) when no
+  worker frees up within GROW_AFTER, so a cheap query never waits long behind slow ones (the kernel shares
+  the CPU between them); extra workers retire after standing idle for `idle_retire` seconds;
 - one deadline per request, from admission: waiting for a worker, parsing, running and serialising all
   count. At the deadline the worker is killed (QueryTimeout: 503) and a new one forked in the background;
 - a query that has used DEMOTE_AFTER seconds of CPU is niced, so the kernel runs short queries first (CPU
@@ -62,6 +63,7 @@ WARM_UP_QUERY = (
 )
 ZYGOTE_ATTEMPTS = 3
 STARTED = b"s"
+GROW_AFTER = 0.01  # seconds a query waits for a busy worker to free up before another is forked
 DEMOTE_AFTER = 0.05  # CPU seconds a query runs at normal priority; typical queries here take a few ms
 DEMOTE_CHECK = 0.1  # how often a running query's CPU time is looked at
 DEMOTED_NICE = 10  # the kernel then gives a normal-priority process about nine times its CPU share
@@ -209,6 +211,7 @@ class _Worker:
     conn: Connection
     demoted: bool = False
     cpu_used: float = 0.0  # CPU seconds after its last query (a fork starts at zero)
+    idle_since: float = 0.0
 
 
 class QueryExecutor:
@@ -224,6 +227,7 @@ class QueryExecutor:
         max_size: int | None = None,
         queue_limit: int = 64,
         start_timeout: float = 120.0,
+        idle_retire: float = 30.0,
     ) -> None:
         self.dataset_path = dataset_path
         self.base_iri = base_iri
@@ -231,6 +235,7 @@ class QueryExecutor:
         self.size = max(size, 1)
         self.max_size = max(max_size or self.size, self.size)
         self.start_timeout = start_timeout
+        self.idle_retire = idle_retire
         self._admission = threading.BoundedSemaphore(self.max_size + max(queue_limit, 0))
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()  # the warmest worker first
@@ -337,11 +342,13 @@ class QueryExecutor:
             raise
 
     def _acquire(self, deadline: float) -> _Worker:
-        """An idle live worker, else a new one while below max_size, else the next one freed before the
-        deadline."""
+        """An idle live worker; else the first one freed within GROW_AFTER (a burst of quick queries stays on
+        few workers: more processes than cores only add switching, and a fork costs milliseconds); else a new
+        one while below max_size (slow queries are running: a quick one must not queue behind them); else the
+        next one freed before the deadline."""
         while True:
             try:
-                worker = self._idle.get_nowait()
+                worker = self._idle.get(timeout=min(GROW_AFTER, max(deadline - time.monotonic(), 0.0)))
             except queue.Empty:
                 grown = self._grow(self.max_size)
                 if grown is not None:
@@ -362,10 +369,23 @@ class QueryExecutor:
             except OSError:
                 self._discard(worker)  # a fresh fork instead of a worker that stays at low priority
                 return
-        if self._closed or self._idle.qsize() >= self.size:
-            self._discard(worker)  # the pool shrinks back once the rush is over
-        else:
-            self._idle.put(worker)
+        if self._closed:
+            self._discard(worker)
+            return
+        worker.idle_since = time.monotonic()
+        self._idle.put(worker)
+        self._retire_idle(worker.idle_since - self.idle_retire)
+
+    def _retire_idle(self, before: float) -> None:
+        """The pool shrinks back to `size` once extra workers have stood idle for `idle_retire` seconds (the
+        least recently used first); keeping them until then spares a fork per request in a steady load."""
+        while True:
+            with self._idle.mutex:
+                spare = self._idle.queue
+                if len(spare) <= self.size or spare[0].idle_since > before:
+                    return
+                oldest = spare.pop(0)
+            self._discard(oldest)
 
     def _discard(self, worker: _Worker) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):

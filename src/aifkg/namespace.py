@@ -75,8 +75,11 @@ class AIF(DefinedNamespace):
     partnerIn: URIRef  # party -> partnership
     procures: URIRef  # contract -> system
     respondsTo: URIRef  # bid -> call
+    rorId: URIRef  # organisation -> its ROR record IRI (https://ror.org/0...)
     selectedIn: URIRef  # factory, antenna -> selection round
     servesFactory: URIRef  # system -> factory or antenna it serves
+    succeededBy: URIRef  # organisation -> organisation that took over its business; inverse of succeeds
+    succeeds: URIRef  # organisation -> organisation whose business it took over
     systemClass: URIRef  # system -> concept in SystemClasses
     targetGroup: URIRef  # factory, antenna -> concept in TargetGroups
     top500Edition: URIRef  # TOP500 entry -> edition

@@ -66,15 +66,29 @@ def main() -> int:
             page.goto(entity + "?lang=de")
             page.locator("#neighbourhood canvas").first.wait_for()
             shoot(page, "entity-de")
+            page.goto("/?lang=en")  # the choice of German is remembered: back to English
             page.goto("/ontology")
             shoot(page, "ontology")
             page.goto("/questions")
             shoot(page, "questions")
             for question in [a.get_attribute("href") for a in page.locator("ul.questions a").all()]:
                 page.goto(str(question))
-                if page.locator("svg[role=img]").count():
+                if page.locator("svg.bars").count():
                     shoot(page, "question")
                     break
+            page.goto("/map")
+            shoot(page, "map")
+            page.goto("/factories?sort=round")
+            shoot(page, "factories")
+            page.goto("/timeline")
+            shoot(page, "timeline")
+            page.goto("/")
+            page.get_by_role("combobox").fill("KI-Fabrik")
+            page.get_by_role("option").first.wait_for()
+            shoot(page, "search")
+            page.goto("/?lang=de")
+            shoot(page, "home-de")
+            page.goto("/?lang=en")
         finally:
             browser.close()
             stop_server(server)
