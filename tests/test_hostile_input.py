@@ -27,7 +27,11 @@ from tests.conftest import MINI
 
 # A failing example with a 65 kB body makes hypothesis warn about the size of its report, and the project's
 # filterwarnings=error would then hide the failure behind that warning.
-pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr:hypothesis.errors.HypothesisWarning")
+# The battery is property-based and takes a minute or more: `make test` runs it, `make unit` leaves it out.
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:Generating overly large repr:hypothesis.errors.HypothesisWarning"),
+    pytest.mark.slow,
+]
 LEAKS = ("Traceback", 'File "', "/work/", "site-packages", "/usr/lib/", "/root/", "/home/", str(MINI))
 TIME_LIMIT_MESSAGES = (b"the query ran longer than", b"all query workers are busy")
 HOSTILE = settings(

@@ -28,7 +28,7 @@ def serve(cache: Path) -> tuple[LiveServer, str]:
     except RuntimeError as failure:
         print(f"the real graph does not build ({str(failure).splitlines()[0]}); using the mini fixture")
         env = {"AIFKG_QUERIES_DIR": str(MINI / "queries")}
-        return start_server([*mini_args(cache / "mini"), "--server", "granian"], env), "mini fixture"
+        return start_server(mini_args(cache / "mini"), env), "mini fixture"
 
 
 def shoot(page: Page, name: str) -> None:

@@ -46,7 +46,7 @@ FACTORIES = (
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """conftest's live server (granian) on the mini graph, with the mini graph's worked questions."""
     live = start_server(
-        [*mini_args(tmp_path_factory.mktemp("browser-cache")), "--server", "granian"],
+        mini_args(tmp_path_factory.mktemp("browser-cache")),
         {"AIFKG_QUERIES_DIR": str(MINI / "queries"), "AIFKG_QUERY_TIMEOUT": "5"},
     )
     yield live

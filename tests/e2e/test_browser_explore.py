@@ -54,7 +54,7 @@ MINI_PAGE_TYPES = [
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The real server (granian) on the mini graph, with the mini graph's worked questions."""
     live = start_server(
-        [*mini_args(tmp_path_factory.mktemp("explore-browser-cache")), "--server", "granian"],
+        mini_args(tmp_path_factory.mktemp("explore-browser-cache")),
         {"AIFKG_QUERIES_DIR": str(MINI / "queries"), "AIFKG_QUERY_TIMEOUT": "5"},
     )
     yield live
