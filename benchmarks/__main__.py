@@ -51,7 +51,7 @@ def startup(cache_root: Path) -> list[list[object]]:
     for label, runs in (("cold", 1), ("warm", 5)):
         seconds = []
         for _ in range(runs):
-            server = start_aifkg("granian", cache)
+            server = start_aifkg(cache)
             seconds.append(server.started_in)
             server.stop()
         spread = f" (min {min(seconds):.2f}, max {max(seconds):.2f} of {runs})" if runs > 1 else ""
@@ -66,7 +66,7 @@ def throughput(cache: Path, clients: list[int], seconds: float, servers: list[st
 
     build = cached_build(settings_from_env(cache_dir=cache))
     if build is None:  # `aifkg serve` builds on first start; the peers need the build's files now
-        start_aifkg(None, cache, workers=None).stop()
+        start_aifkg(cache, workers=None).stop()
         build = cached_build(settings_from_env(cache_dir=cache))
     assert build is not None
     queries = typical_queries()

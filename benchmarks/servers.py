@@ -1,4 +1,4 @@
-"""Start and stop the servers under test: aifkg (granian or gunicorn), oxigraph, rdflib-endpoint, the floor app."""
+"""Start and stop the servers under test: aifkg, oxigraph, rdflib-endpoint, the floor app."""
 
 from __future__ import annotations
 
@@ -61,15 +61,11 @@ def wait_until_answering(url: str, process: subprocess.Popen[bytes], timeout: fl
     raise RuntimeError(f"{url}: no answer within {timeout} s")
 
 
-def start_aifkg(
-    server: str | None, cache: Path, env: dict[str, str] | None = None, workers: int | None = 2
-) -> RunningServer:
-    """`aifkg serve` on 127.0.0.1; `server` and `workers` None leave `aifkg serve`'s own defaults."""
+def start_aifkg(cache: Path, env: dict[str, str] | None = None, workers: int | None = 2) -> RunningServer:
+    """`aifkg serve` on 127.0.0.1; `workers` None leaves `aifkg serve`'s own default."""
     port = free_port()
     started = time.perf_counter()
     options = ["--host", "127.0.0.1", "--port", str(port), "--cache", str(cache), "--quiet"]
-    if server is not None:
-        options += ["--server", server]
     if workers is not None:
         options += ["--workers", str(workers)]
     process = subprocess.Popen(
@@ -80,7 +76,7 @@ def start_aifkg(
     )
     url = f"http://127.0.0.1:{port}/sparql"
     wait_until_answering(url, process)
-    return RunningServer(f"aifkg ({server or 'default'})", url, process, time.perf_counter() - started)
+    return RunningServer("aifkg", url, process, time.perf_counter() - started)
 
 
 def start_floor(dataset: Path, workers: int = 2) -> RunningServer:

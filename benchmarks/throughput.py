@@ -84,7 +84,7 @@ def script(url: str, mode: str, query: TypicalQuery, run: int) -> str:
 def starters(cache: Path, dataset: Path, dump: Path, names: list[str]) -> dict[str, Callable[[], RunningServer]]:
     """How to start each server named (of SERVERS), in that order."""
     known: dict[str, Callable[[], RunningServer]] = {
-        AIFKG: lambda: start_aifkg(None, cache, workers=None),
+        AIFKG: lambda: start_aifkg(cache, workers=None),
         OXIGRAPH: lambda: start_oxigraph(dataset, cache / "oxigraph-store"),
         FLOOR: lambda: start_floor(dataset),
         RDFLIB: lambda: start_rdflib_endpoint(dump),
