@@ -1,7 +1,8 @@
-"""`make bench`: aifkg beside oxigraph and rdflib-endpoint in one run, reported as ratios and percentiles.
+"""`make bench`: aifkg beside oxigraph, rdflib-endpoint and a floor app in one run, as ratios and percentiles.
 
-Sections: start-up (cold and warm to the first answered query), throughput of the worked-query mix at
-1, 16 and 64 concurrent clients (wrk), a soak (benchmarks/soak.py: the worked questions at wrk's pace
+Sections: start-up (cold and warm to the first answered query), throughput of five typical queries with
+repeated and with distinct texts at 1 and 16 clients beside the floor app, with pyoxigraph's own cost per
+stage (wrk; benchmarks/throughput.py), a soak (benchmarks/soak.py: the worked questions at wrk's pace
 beside cheap and expensive uncached queries, with memory over time), and scale (synthetic 10k/100k/1M
 triples). Figures go to stdout and to benchmarks/results/<timestamp>.json. Nothing here asserts a time:
 machines are noisy.
@@ -11,29 +12,28 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import tempfile
 import time
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from benchmarks.load import LoadResult, require_wrk, run_wrk
+from benchmarks import throughput as tp
+from benchmarks.load import require_wrk
 from benchmarks.scale import run_scale
-from benchmarks.servers import RunningServer, start_aifkg, start_oxigraph, start_rdflib_endpoint
+from benchmarks.servers import start_aifkg
 from benchmarks.soak import main as soak_main
+from benchmarks.stages import engine_costs
+from benchmarks.typical import typical_queries
 
 ROOT = Path(__file__).resolve().parents[1]
+SECTIONS = ("startup", "throughput", "soak", "scale")
 
 
 def log(message: str) -> None:
     print(f"# {time.strftime('%H:%M:%S')} {message}", flush=True)
-
-
-def worked_queries() -> list[str]:
-    queries = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "queries").glob("*.rq"))]
-    if not queries:
-        raise SystemExit("no worked queries in queries/")
-    return queries
 
 
 def table(headers: list[str], rows: list[list[object]]) -> str:
@@ -51,7 +51,7 @@ def startup(cache_root: Path) -> list[list[object]]:
     for label, runs in (("cold", 1), ("warm", 5)):
         seconds = []
         for _ in range(runs):
-            server = start_aifkg("granian", cache)
+            server = start_aifkg(cache)
             seconds.append(server.started_in)
             server.stop()
         spread = f" (min {min(seconds):.2f}, max {max(seconds):.2f} of {runs})" if runs > 1 else ""
@@ -59,57 +59,53 @@ def startup(cache_root: Path) -> list[list[object]]:
     return rows
 
 
-def throughput(cache: Path, clients: list[int], seconds: float, peers: bool) -> tuple[list[list[object]], dict]:
+def throughput(cache: Path, clients: list[int], seconds: float, servers: list[str]) -> dict[str, object]:
+    """Both modes on every server, the summary against the goals and the per-stage costs (stdout and JSON)."""
     from aifkg.build import cached_build
     from aifkg.config import settings_from_env
 
-    queries = worked_queries()
-    servers: list[RunningServer] = [start_aifkg("granian", cache), start_aifkg("gunicorn", cache)]
-    uncached = start_aifkg("granian", cache, env={"AIFKG_RESULT_CACHE_ENTRIES": "0"})
-    uncached.name = "aifkg (granian, no cache)"  # every request parsed, guarded and run by a query worker
-    servers.append(uncached)
     build = cached_build(settings_from_env(cache_dir=cache))
+    if build is None:  # `aifkg serve` builds on first start; the peers need the build's files now
+        start_aifkg(cache, workers=None).stop()
+        build = cached_build(settings_from_env(cache_dir=cache))
     assert build is not None
-    if peers:
-        servers.append(start_oxigraph(build.dataset_path, cache / "oxigraph-store"))
-        servers.append(start_rdflib_endpoint(build.dump_path("aifkg.nt")))
-    results: dict[str, dict[int, LoadResult]] = {}
-    try:
-        for server in servers:
-            results[server.name] = {}
-            run_wrk(server.query_url, queries, 4, min(2.0, seconds))  # warm-up (and fill aifkg's caches)
-            for count in clients:
-                log(f"{server.name}: {count} clients for {seconds:g} s")
-                results[server.name][count] = run_wrk(server.query_url, queries, count, seconds)
-    finally:
-        for server in servers:
-            server.stop()
-    rows = []
-    for name, by_clients in results.items():
-        for count, result in by_clients.items():
-            ratio_ox = ratio_rdflib = ""
-            if "oxigraph serve-read-only" in results:
-                peer = results["oxigraph serve-read-only"][count].requests_per_second
-                ratio_ox = f"{result.requests_per_second / max(peer, 0.01):.2f}"
-            if "rdflib-endpoint" in results:
-                peer = results["rdflib-endpoint"][count].requests_per_second
-                ratio_rdflib = f"{result.requests_per_second / max(peer, 0.01):.1f}"
-            rows.append(
-                [
-                    name,
-                    count,
-                    f"{result.requests_per_second:,.0f}",
-                    f"{result.p50_ms:.2f}",
-                    f"{result.p90_ms:.2f}",
-                    f"{result.p99_ms:.2f}",
-                    result.requests,
-                    result.errors,
-                    ratio_ox,
-                    ratio_rdflib,
-                ]
-            )
-    raw = {name: {c: r.__dict__ for c, r in by.items()} for name, by in results.items()}
-    return rows, raw
+    queries = typical_queries()
+    log("pyoxigraph in-process, per query (distinct texts)")
+    costs = engine_costs(build.dataset_path, queries)
+    expected = {cost.query: cost.rows for cost in costs}
+    load_before = os.getloadavg()
+    starters = tp.starters(cache, build.dataset_path, build.dump_path("aifkg.nt"), servers)
+    cells, answers = tp.measure(starters, queries, expected, clients, seconds, log)
+    load_after = os.getloadavg()
+    print(f"\nload average before {load_before[0]:.2f}, after {load_after[0]:.2f} ({os.cpu_count()} cores)")
+    print("rows answered per query (pyoxigraph in-process: " + json.dumps(expected) + ")")
+    for name, rows in answers.items():
+        mark = "" if rows == expected else "  <- DIFFERS"
+        print(f"  {name}: {json.dumps(rows)}{mark}")
+    headers = ["query", "clients", "server", "ok req/s", "p50 ms", "p99 ms", "requests", "texts", "errors"]
+    for mode in tp.MODES:
+        print(f"\n{mode}: {tp.CACHES[mode]}; {seconds:g} s per cell; ok req/s counts 2xx answers only")
+        print(table([*headers, "x oxigraph", "x floor"], tp.cell_rows(cells, mode)))
+    print("\naifkg over each peer, geometric mean of req/s ratios over the five queries; aifkg's worst p99")
+    print("(goals: distinct at 16 clients >= 0.5x oxigraph, aim 1.0x, p99 < 20 ms; repeated >= 5x oxigraph)")
+    print(
+        table(
+            ["mode", "clients", "x oxigraph", "x floor", "x rdflib-endpoint", "max p99 ms", "geomean req/s"],
+            tp.summary_rows(cells, queries, clients),
+        )
+    )
+    print("\nstage costs at 1 client, p50 and medians in ms (goal: aifkg - pyoxigraph < 0.3 ms)")
+    print(table(tp.STAGE_HEADERS, tp.stage_rows(cells, costs)))
+    return {
+        "seconds": seconds,
+        "clients": clients,
+        "load_average": {"before": load_before, "after": load_after},
+        "queries": {q.name: {"kind": q.kind, "repeated_text": q.repeated_text} for q in queries},
+        "caches": tp.CACHES,
+        "rows": {"pyoxigraph": expected, **answers},
+        "engine_costs": [asdict(cost) for cost in costs],
+        "cells": tp.raw(cells),
+    }
 
 
 def scale_row(row: dict[str, Any]) -> list[object]:
@@ -145,7 +141,7 @@ def scale_row(row: dict[str, Any]) -> list[object]:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--seconds", type=float, default=8.0, help="wrk duration per run (default 8)")
-    parser.add_argument("--clients", default="1,16,64", help="concurrency levels (default 1,16,64)")
+    parser.add_argument("--clients", default="1,16", help="concurrency levels (default 1,16)")
     parser.add_argument("--sizes", default="10000,100000,1000000", help="scale sizes in triples")
     parser.add_argument(
         "--reason-limit",
@@ -155,10 +151,21 @@ def main() -> None:
     )
     parser.add_argument("--step-timeout", type=float, default=900.0, help="bound for one scale child process")
     parser.add_argument("--skip", default="", help="comma list of sections to skip: startup,throughput,soak,scale")
-    parser.add_argument("--no-peers", action="store_true", help="aifkg only")
+    parser.add_argument("--only", default="", help="comma list of the only sections to run (e.g. throughput)")
+    parser.add_argument("--no-peers", action="store_true", help="aifkg (and the floor app) only")
+    parser.add_argument(
+        "--servers", default=",".join(tp.SERVERS), help=f"throughput: servers to run (default {','.join(tp.SERVERS)})"
+    )
     parser.add_argument("--soak-seconds", type=float, default=60.0, help="length of the soak (default 60)")
     args = parser.parse_args()
     skip = {s for s in args.skip.split(",") if s}
+    only = {s for s in args.only.split(",") if s}
+    if only - set(SECTIONS) or skip - set(SECTIONS):
+        parser.error(f"sections are {','.join(SECTIONS)}")
+    if only:
+        skip |= set(SECTIONS) - only
+    if not set(args.servers.split(",")) <= set(tp.SERVERS):
+        parser.error(f"servers are {','.join(tp.SERVERS)}")
     report: dict[str, object] = {"when": time.strftime("%Y-%m-%dT%H:%M:%S")}
     with tempfile.TemporaryDirectory(prefix="aifkg-bench-") as work:
         cache = Path(work) / "cache"
@@ -171,25 +178,10 @@ def main() -> None:
             require_wrk()
             log("throughput")
             clients = [int(c) for c in args.clients.split(",")]
-            rows, raw = throughput(cache, clients, args.seconds, not args.no_peers)
-            print(
-                table(
-                    [
-                        "server",
-                        "clients",
-                        "req/s",
-                        "p50 ms",
-                        "p90 ms",
-                        "p99 ms",
-                        "requests",
-                        "errors",
-                        "x oxigraph",
-                        "x rdflib-endpoint",
-                    ],
-                    rows,
-                )
-            )
-            report["throughput"] = raw
+            servers = [s for s in args.servers.split(",") if s]
+            if args.no_peers:
+                servers = [s for s in servers if s in (tp.AIFKG, tp.FLOOR)]
+            report["throughput"] = throughput(cache, clients, args.seconds, servers)
         if "soak" not in skip:
             require_wrk()
             log(f"soak for {args.soak_seconds:g} s")

@@ -1,4 +1,4 @@
-"""Start and stop the servers under test: aifkg (granian or gunicorn), oxigraph, rdflib-endpoint."""
+"""Start and stop the servers under test: aifkg, oxigraph, rdflib-endpoint, the floor app."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
+ROOT = Path(__file__).resolve().parents[1]
 PROBE = "ASK { ?s ?p ?o }"
 
 
@@ -60,32 +61,50 @@ def wait_until_answering(url: str, process: subprocess.Popen[bytes], timeout: fl
     raise RuntimeError(f"{url}: no answer within {timeout} s")
 
 
-def start_aifkg(server: str, cache: Path, env: dict[str, str] | None = None, workers: int = 2) -> RunningServer:
+def start_aifkg(cache: Path, env: dict[str, str] | None = None, workers: int | None = 2) -> RunningServer:
+    """`aifkg serve` on 127.0.0.1; `workers` None leaves `aifkg serve`'s own default."""
     port = free_port()
     started = time.perf_counter()
+    options = ["--host", "127.0.0.1", "--port", str(port), "--cache", str(cache), "--quiet"]
+    if workers is not None:
+        options += ["--workers", str(workers)]
     process = subprocess.Popen(
-        [
-            str(BIN / "aifkg"),
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--server",
-            server,
-            "--workers",
-            str(workers),
-            "--cache",
-            str(cache),
-            "--quiet",
-        ],
+        [str(BIN / "aifkg"), "serve", *options],
         env={**os.environ, **(env or {})},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}/sparql"
     wait_until_answering(url, process)
-    return RunningServer(f"aifkg ({server})", url, process, time.perf_counter() - started)
+    return RunningServer("aifkg", url, process, time.perf_counter() - started)
+
+
+def start_floor(dataset: Path, workers: int = 2) -> RunningServer:
+    """benchmarks/floor_app.py on granian: pyoxigraph in the web process, nothing else (see its docstring)."""
+    port = free_port()
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [
+            str(BIN / "granian"),
+            "--interface",
+            "wsgi",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--no-access-log",
+            "benchmarks.floor_app:app",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "FLOOR_DATASET": str(dataset), "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/sparql"
+    wait_until_answering(url, process)
+    return RunningServer("floor (granian + pyoxigraph)", url, process, time.perf_counter() - started)
 
 
 def start_oxigraph(dataset: Path, location: Path) -> RunningServer:

@@ -227,9 +227,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
-def start_server(
-    graph: Graph, http_server: str, query_timeout: float, workdir: Path
-) -> tuple[subprocess.Popen[bytes], int, Path]:
+def start_server(graph: Graph, query_timeout: float, workdir: Path) -> tuple[subprocess.Popen[bytes], int, Path]:
     port = free_port()
     log_path = workdir / "server.log"
     with log_path.open("wb") as output:
@@ -241,8 +239,6 @@ def start_server(
                 "127.0.0.1",
                 "--port",
                 str(port),
-                "--server",
-                http_server,
                 "--quiet",
                 *graph.args,
             ],
@@ -353,7 +349,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60.0, help="how long the clients ask (default 60)")
     parser.add_argument("--clients", type=int, default=8, help="concurrent client threads (default 8)")
     parser.add_argument("--expensive", type=float, default=0.05, help="share of expensive queries (default 0.05)")
-    parser.add_argument("--server", choices=("granian", "gunicorn"), default="granian")
     parser.add_argument("--graph", choices=("auto", "real", "mini"), default="auto")
     parser.add_argument("--query-timeout", type=float, default=2.0, help="the server's query time limit (default 2)")
     parser.add_argument("--cache", type=Path, help="build cache (default: a temporary folder)")
@@ -371,8 +366,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="aifkg-soak-") as scratch:
         workdir = Path(scratch)
         graph = choose_graph(args.graph, args.cache or workdir / "cache", build_timeout=900)
-        log(f"starting {args.server} on the {graph.label}")
-        process, port, log_path = start_server(graph, args.server, args.query_timeout, workdir)
+        log(f"starting aifkg on the {graph.label}")
+        process, port, log_path = start_server(graph, args.query_timeout, workdir)
         seen: set[int] = set()
         try:
             settle(process.pid)
@@ -410,7 +405,7 @@ def main(argv: list[str] | None = None) -> int:
         samples = [s for c in clients for s in c.samples]
         tracebacks = log_path.read_text(errors="replace").count("Traceback")
     print(
-        f"soak: {args.seconds:g} s, {args.clients} clients, {args.server}, {graph.label} ({graph.triples} triples), "
+        f"soak: {args.seconds:g} s, {args.clients} clients, {graph.label} ({graph.triples} triples), "
         f"query limit {args.query_timeout:g} s, {args.expensive:.0%} expensive"
     )
     print(report(samples, elapsed, [("start", start), *during, ("end", end)]))

@@ -1,4 +1,4 @@
-"""A storm of slow queries at once: `python -m benchmarks.storm --slow 200 [--server granian]`.
+"""A storm of slow queries at once: `python -m benchmarks.storm --slow 200`.
 
 Starts `aifkg serve` on the test fixture graph with a 1 s query limit, fires `--slow` expensive queries at
 once (the battery of tests/e2e/test_expensive_queries.py) while one client keeps asking distinct cheap
@@ -21,13 +21,12 @@ from tests.e2e.test_expensive_queries import EXPENSIVE, Answer, CheapStream, Dra
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.storm", description=__doc__.splitlines()[0])
     parser.add_argument("--slow", type=int, default=200, help="slow queries sent at once (default 200)")
-    parser.add_argument("--server", choices=("granian", "gunicorn"), default="granian")
     args = parser.parse_args(argv)
     if not 1 <= args.slow <= 1000:
         parser.error("--slow must be in [1, 1000]")
     with tempfile.TemporaryDirectory(prefix="aifkg-storm-") as cache:
         env = {"AIFKG_QUERY_TIMEOUT": "1", "AIFKG_MAX_ROWS": "1000"}
-        server = start_server([*mini_args(Path(cache)), "--server", args.server], env)
+        server = start_server(mini_args(Path(cache)), env)
         Drain(server)
         try:
             names = list(EXPENSIVE)
@@ -51,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     answered = [a for a in results if a is not None]
     seconds = sorted(a.seconds for a in answered)
     print(
-        f"{args.server}: {args.slow} slow queries at once; storm over in {storm:.1f} s; "
+        f"aifkg: {args.slow} slow queries at once; storm over in {storm:.1f} s; "
         f"stopped {sum(stopped(a) for a in answered)}/{args.slow}; "
         f"answered within p50 {seconds[len(seconds) // 2]:.1f} s, max {seconds[-1]:.1f} s"
     )

@@ -203,7 +203,7 @@ def small_cache_app(app: Flask, settings: Settings, build: Build) -> Iterator[Fl
 
 def test_app_bounds_both_caches_by_the_setting(small_cache_app: Flask) -> None:
     result_cache = small_cache_app.extensions["aifkg"].cache
-    response_cache = small_cache_app.wsgi_app
+    response_cache = small_cache_app.wsgi_app.app  # type: ignore[attr-defined]  # inside the language layer
     assert isinstance(response_cache, ResponseCache)
     assert result_cache.max_bytes == response_cache.max_bytes == 16 * KIB
     client = small_cache_app.test_client()

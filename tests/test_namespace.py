@@ -24,7 +24,7 @@ PROJECT = Path(__file__).resolve().parents[1]
 ONTOLOGY_FILE = PROJECT / "ontology" / "aifactories.ttl"
 SHAPES_FILE = PROJECT / "shapes" / "aifactories-shapes.ttl"
 CONTRACT_PREFIXES = {"aif", "rdf", "rdfs", "owl", "xsd", "skos", "dcterms", "schema", "org", "prov", "dcat", "void"}
-CONTRACT_PREFIXES |= {"sd", "vann", "sh"}
+CONTRACT_PREFIXES |= {"sd", "vann", "sh", "geo", "wgs"}
 
 
 def ontology() -> Graph:

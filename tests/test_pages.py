@@ -147,7 +147,7 @@ def test_pages_are_sound_html_with_security_headers(client: FlaskClient, mini_qu
 
 def test_home_tells_what_the_graph_is(client: FlaskClient, build: Build) -> None:
     home = page(client, "/")
-    counts = dict(re.findall(r"<dt>([^<]+)</dt><dd>([\d,]+)</dd>", home))
+    counts = dict(re.findall(r'<dt><a href="[^"]+">([^<]+)</a></dt><dd>([\d,]+)</dd>', home))
     assert counts["AI Factories"] == "2" and counts["countries"] == "2"
     assert counts["triples"] == f"{build.stats.total_triples:,}"
     assert build.key in home and build.built_at in home
@@ -252,7 +252,7 @@ def test_entity_page_embeds_its_neighbourhood(client: FlaskClient) -> None:
     }
     edges = {(e["data"]["source"], e["data"]["target"]): e["data"] for e in graph["edges"]}
     to_country = edges[(MINI_BASE + "id/factory/alpha", MINI_BASE + "id/country/aa")]
-    assert to_country["label"] == "host country, participating country" and to_country["inferred"] is False
+    assert to_country["label"] == "host country, located in, participating country" and to_country["inferred"] is False
     # one line per pair of nodes: the partnership's aif:partner and the inferred inverse aif:partnerIn
     pair = {MINI_BASE + "id/partnership/alpha-beta", MINI_BASE + "id/factory/alpha"}
     between = [edge for key, edge in edges.items() if set(key) == pair]
@@ -391,7 +391,7 @@ def test_questions_index_lists_questions_and_overview_charts(client: FlaskClient
     assert len(titles) == 4
     for name, title in zip(sorted(p.stem for p in mini_questions.glob("*.rq")), titles, strict=True):
         assert f'<a href="/questions/{name}">{title}</a>' in text
-    assert '<svg role="img" aria-labelledby="overview-1-title"' in text
+    assert '<svg role="group" aria-labelledby="overview-1-title"' in text
     assert "AI Factories and antennas per host country" in text and '<a href="/id/country/aa"' in text
 
 
@@ -408,14 +408,18 @@ def test_question_with_a_table(client: FlaskClient, mini_questions: Path) -> Non
 
 def test_question_with_a_chart(client: FlaskClient, mini_questions: Path) -> None:
     text = page(client, "/questions/02-factories-per-country")
-    assert '<svg role="img" aria-labelledby="answer-chart-title"' in text
+    assert '<svg role="group" aria-labelledby="answer-chart-title"' in text
     assert "factories per countryName: Alphaland 1, Betaland 1" in text
     assert text.count('class="bar-rect"') == 2
 
 
 def test_ask_and_construct_questions(client: FlaskClient, mini_questions: Path) -> None:
     assert '<p class="boolean">Yes</p>' in page(client, "/questions/03-supercomputer")
-    turtle = page(client, "/questions/04-partnerships").split('<pre class="graph"><code>')[1].split("</code>")[0]
+    turtle = (
+        page(client, "/questions/04-partnerships")
+        .split('<pre class="graph" tabindex="0"><code>')[1]
+        .split("</code>")[0]
+    )
     assert "cooperatesWith" in turtle and "&lt;https://example.org/kg/id/factory/alpha&gt;" in turtle
 
 

@@ -26,12 +26,9 @@ UPDATE = os.environ.get("AIFKG_UPDATE_ANSWERS") == "1"
 
 
 def test_there_is_one_query_per_competency_question() -> None:
-    """Each file's number is its question's number, no number twice; the questions 1-16 and 18-20 exist (17 is
-    the map question of the places work)."""
-    numbers = [int(re.match(r"# Q(\d+)\.", q.read_text()).group(1)) for q in QUERIES]  # type: ignore[union-attr]
-    assert numbers == [int(q.stem.split("-")[0]) for q in QUERIES]
-    assert len(set(numbers)) == len(numbers)
-    assert set(range(1, 17)) | {18, 19, 20} <= set(numbers)
+    assert len(QUERIES) >= 17
+    numbers = sorted(int(re.match(r"# Q(\d+)\.", q.read_text()).group(1)) for q in QUERIES)  # type: ignore[union-attr]
+    assert numbers == list(range(1, len(QUERIES) + 1))
 
 
 @pytest.mark.parametrize("path", QUERIES, ids=[q.stem for q in QUERIES])
@@ -157,3 +154,70 @@ def test_key_facts_of_the_fact_check(store: ox.Store) -> None:
     assert len(baltic) == 1
     assert baltic[0][2] == "Poland"
     assert set(baltic[0][3].split("; ")) == {"Estonia", "Latvia", "Lithuania", "Poland"}
+
+
+# ---- Q17: the map of sites ----
+
+SITE_COUNT = """
+PREFIX aif: <https://w3id.org/aifactories/ontology#>
+SELECT (COUNT(DISTINCT ?site) AS ?sites) WHERE {
+  VALUES ?class { aif:AIFactory aif:AIFactoryAntenna aif:ComputingSystem }
+  ?site a ?class
+}
+"""
+
+POINTS = """
+PREFIX geo:  <http://www.opengis.net/ont/geosparql#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?name ?wkt WHERE { ?city geo:hasGeometry/geo:asWKT ?wkt ; rdfs:label ?name FILTER(lang(?name) = "en") }
+"""
+
+
+def _map_rows(store: ox.Store) -> list[dict[str, str]]:
+    rows = answer(store, (PROJECT_ROOT / "queries" / "17-map-sites.rq").read_text(encoding="utf-8"))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def test_map_lists_every_factory_antenna_and_system_once(store: ox.Store) -> None:
+    """One row per site: the query neither drops a site without a city nor repeats one with two names."""
+    rows = _map_rows(store)
+    sites = [row["site"] for row in rows]
+    assert len(sites) == len(set(sites))
+    (count,) = _column(answer(store, SITE_COUNT), "sites")
+    assert len(sites) == int(count)
+    assert {row["kind"] for row in rows} == {
+        "AI Factory",
+        "AI Factory Antenna",
+        "Supercomputer",
+        "Quantum computer",
+        "Experimental platform",
+    }
+
+
+def test_map_coordinates_are_the_city_points(store: ox.Store) -> None:
+    """A placed row has both coordinates in range, and they are the numbers of its city's GeoSPARQL point."""
+    points = {
+        name: [float(n) for n in wkt.removeprefix("POINT(").removesuffix(")").split()]
+        for name, wkt in answer(store, POINTS)[1:]
+    }
+    placed = [row for row in _map_rows(store) if row["city"]]
+    assert placed
+    for row in placed:
+        lat, long = float(row["lat"]), float(row["long"])
+        assert 34 <= lat <= 71 and -25 <= long <= 35, f"{row['label']} is placed outside Europe: {row}"
+        assert points[row["city"]] == [long, lat], row
+    by_label = {row["label"]: row for row in placed}
+    assert (by_label["JUPITER"]["city"], by_label["LUMI"]["city"]) == ("Jülich", "Kajaani")
+    assert abs(float(by_label["LUMI"]["lat"]) - 64.23) < 0.01 and abs(float(by_label["LUMI"]["long"]) - 27.73) < 0.01
+
+
+def test_map_selection_rounds_only_for_factories_and_antennas(store: ox.Store) -> None:
+    rows = _map_rows(store)
+    for row in rows:
+        selected = bool(row["selected"])
+        assert selected == (row["kind"] in {"AI Factory", "AI Factory Antenna"}), row
+    assert {row["selected"] for row in rows if row["kind"] == "AI Factory"} == {
+        "2024-12-10",
+        "2025-03-12",
+        "2025-10-10",
+    }

@@ -47,7 +47,7 @@ NODE_CONSTRAINT_PARAMETERS = (
     SH.node,
     SH.datatype,
 )
-SPARQL_CONSTRAINT_BUDGET = 3  # pitfalls.md: one SHACL-SPARQL constraint took 80-90 % of validation time
+SPARQL_CONSTRAINT_BUDGET = 3  # one SHACL-SPARQL constraint has taken 80-90 % of pyshacl's validation time
 
 
 def fixture_id(path: Path) -> str:
@@ -220,7 +220,7 @@ def test_target_classes_are_declared_in_the_ontology() -> None:
 
 
 def test_sparql_constraints_stay_few() -> None:
-    """SHACL-SPARQL dominates pyshacl's run time (pitfalls.md): keep to a small budget."""
+    """SHACL-SPARQL dominates pyshacl's run time: keep to a small budget."""
     assert len(set(parsed(SHAPES_FILE).objects(None, SH.sparql))) <= SPARQL_CONSTRAINT_BUDGET
 
 

@@ -18,7 +18,6 @@ import shutil
 import stat
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,12 +27,16 @@ from rdflib import Graph
 
 from aifkg import __version__
 from aifkg.config import Settings
-from aifkg.graph import SourceGraphs, fingerprint, load_sources
+from aifkg.errors import BuildError, ValidationFailed
+from aifkg.graph import fingerprint
 from aifkg.jsonld import compact_document, make_context
+from aifkg.namespace import prefix_table
 from aifkg.stats import GraphStats, compute_stats
 
 if TYPE_CHECKING:
-    from aifkg.validation import ValidationReport
+    from aifkg.pipeline import Progress
+
+__all__ = ["Build", "BuildError", "ValidationFailed", "build_key", "cached_build", "current_build", "run_build"]
 
 BUILD_FORMAT = "4"
 MANIFEST = "build.json"
@@ -49,23 +52,9 @@ BUILD_FILES = (DATASET_FILE, *(f"dumps/{name}" for name in DUMP_FORMATS))  # wha
 DIGEST = "sha256"  # with the CPU's SHA extensions: 1.2 GB/s measured here, blake2b 0.7 GB/s
 KEY_PATTERN = re.compile(r"[0-9a-f]{24}")  # a build key, so `current` cannot name a path
 
-Progress = Callable[[str], None]
-
-
-class BuildError(Exception):
-    """The inputs cannot become a servable build; the message says why."""
-
 
 class DamagedBuild(Exception):
     """A build folder that must not be served (a file missing or changed, the manifest unreadable)."""
-
-
-class ValidationFailed(BuildError):
-    """The reasoned graph violates the shapes; `report` holds the findings."""
-
-    def __init__(self, report: ValidationReport) -> None:
-        super().__init__("the data does not conform to the shapes:\n" + report.describe())
-        self.report = report
 
 
 @dataclass(frozen=True)
@@ -87,7 +76,15 @@ class Build:
         return self.folder / "dumps" / name
 
 
-ENGINE_MODULES = ("build.py", "graph.py", "reasoning.py", "validation.py", "stats.py", "jsonld.py")
+ENGINE_MODULES = (
+    "build.py",
+    "pipeline.py",
+    "graph.py",
+    "reasoning.py",
+    "validation.py",
+    "stats.py",
+    "jsonld.py",
+)
 
 
 def engine_fingerprint() -> str:
@@ -268,7 +265,7 @@ def _write_failed(folder: Path, error: OSError) -> BuildError:
 
 
 def run_build(settings: Settings, progress: Progress = lambda _: None, force: bool = False) -> Build:
-    """Return the cached build for the inputs, or make it: load, reason, validate, write."""
+    """Return the cached build for the inputs, or make it: load, reason, validate (pipeline.py), write."""
     key = build_key(settings)
     final = settings.cache_dir / "builds" / key
     if not force and final.exists():
@@ -282,44 +279,22 @@ def run_build(settings: Settings, progress: Progress = lambda _: None, force: bo
             progress(f"cached build {key} ({existing.stats.total_triples} triples, verified in {verified:.0f} ms)")
             mark_current(settings, existing)
             return existing
-    # Reasoning and validation pull in owlrl and pyshacl (0.14 s): imported only when a build really runs, so
-    # a warm start (and every query worker) stays light.
-    from aifkg.reasoning import infer_with_timeout
-    from aifkg.validation import validate_graph
+    # the pipeline pulls in owlrl and pyshacl (0.14 s): imported only when a build really runs, so a warm start
+    # (and every query worker) stays light
+    from aifkg.pipeline import check
 
-    seconds: dict[str, float] = {}
     started = time.perf_counter()
-    progress("loading ontology, data and shapes")
-    try:
-        sources: SourceGraphs = load_sources(settings.ontology_dir, settings.data_dir, settings.shapes_dir)
-    except Exception as error:
-        raise BuildError(str(error)) from error
-    seconds["load"] = time.perf_counter() - started
-
-    progress(f"reasoning with owlrl over {len(sources.ontology) + len(sources.data)} triples")
-    mark = time.perf_counter()
-    try:
-        closure = infer_with_timeout(sources.ontology, sources.data, settings.reasoning_timeout, settings.base_iri)
-    except Exception as error:
-        raise BuildError(f"reasoning failed: {error}") from error
-    seconds["reason"] = time.perf_counter() - mark
-    graphs = {"ontology": sources.ontology, "data": sources.data, "inferred": closure.inferred}
-
-    progress(f"validating {sum(len(g) for g in graphs.values())} triples against {len(sources.shapes)} shape triples")
-    mark = time.perf_counter()
-    union = Graph()
-    for graph in graphs.values():
-        for triple in graph:
-            union.add(triple)
-    report = validate_graph(union, sources.shapes)
-    seconds["validate"] = time.perf_counter() - mark
-    if not report.conforms:
-        raise ValidationFailed(report)
+    checked = check(settings, progress)
+    if not checked.report.conforms:
+        raise ValidationFailed(checked.report)
+    report, reasoned = checked.report, checked.reasoned
+    graphs = reasoned.graphs
+    seconds = dict(checked.seconds)
 
     progress("writing dataset and dumps")
     mark = time.perf_counter()
-    stats = compute_stats(graphs, settings.base_iri + "ontology#")
-    prefixes = {prefix: str(ns) for prefix, ns in sources.ontology.namespaces() if prefix}
+    stats = compute_stats(graphs, settings.vocabulary)
+    prefixes = prefix_table(settings.base_iri)
     quads = _to_quads(graphs, settings.graph_iris)
     try:
         final.parent.mkdir(parents=True, exist_ok=True)
@@ -343,7 +318,7 @@ def run_build(settings: Settings, progress: Progress = lambda _: None, force: bo
             "stats": stats.to_dict(),
             "warnings": len(report.warnings),
             "seconds": {k: round(v, 3) for k, v in seconds.items()},
-            "inferred_dropped": closure.dropped,
+            "inferred_dropped": reasoned.dropped,
             "files": files,
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")

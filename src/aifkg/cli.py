@@ -1,6 +1,13 @@
 """The `aifkg` command: a thin shell over the engine that owns printing and exit codes.
 
-Exit codes: 0 success, 1 the data violates the shapes (or a query failed), 2 a usage or build error.
+Every command runs the same pipeline (pipeline.py: load, reason, validate), directly or through the build.
+The engine raises domain errors (errors.py); this module alone decides what they mean to a user:
+
+    0    success
+    1    the input does not pass the check: violations of the shapes, or (format --check) files not canonical
+    2    an error: a usage error, a missing or broken file, an inconsistent graph, reasoning that failed, a
+         query refused or failed, a port in use, anything unexpected; one line on stderr, no traceback
+    130  interrupted (Ctrl-C) before the server started; a server stopped by Ctrl-C or SIGTERM exits 0
 """
 
 from __future__ import annotations
@@ -14,16 +21,23 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from dataclasses import fields
 from pathlib import Path
 
 from aifkg import __version__
-from aifkg.build import Build, BuildError, ValidationFailed, run_build
-from aifkg.config import Settings, settings_from_env
-from aifkg.graph import SourceError, load_sources, rdf_files
+from aifkg.build import Build, run_build
+from aifkg.config import Settings, settings_from_env, settings_markdown
+from aifkg.errors import AifkgError, SourceError, ValidationFailed
+from aifkg.graph import rdf_files
 from aifkg.namespace import prefix_table
 from aifkg.query_text import QueryTextError, TextLimits, check_text
 from aifkg.sparql import ProtocolError, format_by_parameter
+from aifkg.stats import linked_lines
 from aifkg.store import EngineFailure, NotAcceptable, NotRepresentable, QueryFailed, QuerySyntaxError, TooManyRows
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+# the query path's errors (sparql.py, store.py) are errors like the engine's own: a refused or failed query
+QUERY_ERRORS = (QueryFailed, NotRepresentable, TooManyRows, QuerySyntaxError, NotAcceptable, EngineFailure)
 
 EXPORT_NAMES = {
     "turtle": "aifkg.ttl",
@@ -59,7 +73,6 @@ def _settings(args: argparse.Namespace) -> Settings:
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
         web_workers=getattr(args, "workers", None),
-        http_server=getattr(args, "server", None),
         query_timeout=getattr(args, "timeout", None),
     )
 
@@ -71,38 +84,27 @@ def _build(args: argparse.Namespace, force: bool = False) -> Build:
 def cmd_build(args: argparse.Namespace) -> int:
     build = _build(args, force=args.force)
     print(f"build {build.key}: {build.stats.total_triples} triples, {build.warnings} warning(s), in {build.folder}")
-    return 0
+    return EXIT_OK
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from aifkg.reasoning import infer_with_timeout
-    from aifkg.validation import validate_graph
+    from aifkg.pipeline import check
 
-    settings = _settings(args)
-    progress = Progress(args.quiet)
-    progress("loading")
-    sources = load_sources(settings.ontology_dir, settings.data_dir, settings.shapes_dir)
-    progress(f"reasoning over {len(sources.ontology) + len(sources.data)} triples")
-    closure = infer_with_timeout(sources.ontology, sources.data, settings.reasoning_timeout, settings.base_iri)
-    progress("validating")
-    union = sources.ontology + sources.data + closure.inferred
-    report = validate_graph(union, sources.shapes)
-    print(report.describe(limit=args.limit))
-    return 0 if report.conforms else 1
+    checked = check(_settings(args), Progress(args.quiet))
+    print(checked.report.describe(limit=args.limit))
+    return EXIT_OK if checked.report.conforms else EXIT_VIOLATIONS
 
 
 def cmd_reason(args: argparse.Namespace) -> int:
-    from aifkg.reasoning import infer_with_timeout
+    from aifkg.pipeline import load, reason
 
     settings = _settings(args)
     progress = Progress(args.quiet)
-    sources = load_sources(settings.ontology_dir, settings.data_dir, settings.shapes_dir)
-    progress("reasoning with owlrl")
-    closure = infer_with_timeout(sources.ontology, sources.data, settings.reasoning_timeout, settings.base_iri)
+    reasoned = reason(settings, load(settings, progress), progress)
     if args.output:
-        closure.inferred.serialize(destination=args.output, format="turtle")
-    print(f"{len(closure.inferred)} inferred triples kept, {closure.dropped} trivial or invalid dropped")
-    return 0
+        reasoned.inferred.serialize(destination=args.output, format="turtle")
+    print(f"{len(reasoned.inferred)} inferred triples kept, {reasoned.dropped} trivial or invalid dropped")
+    return EXIT_OK
 
 
 def cmd_query(args: argparse.Namespace) -> int:
@@ -111,8 +113,8 @@ def cmd_query(args: argparse.Namespace) -> int:
     settings = _settings(args)
     text = Path(args.file).read_text(encoding="utf-8") if args.file else args.query
     if not text:
-        print("give a query or --file", file=sys.stderr)
-        return 2
+        print("error: give a query or --file", file=sys.stderr)
+        return EXIT_ERROR
     check_text(text, TextLimits(settings.max_query_bytes, settings.max_nesting))
     formats: list[str | None] = [None, None] if args.format else ["csv", "turtle"]
     if args.format:
@@ -135,7 +137,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     )
     sys.stdout.buffer.write(outcome.body)
     sys.stdout.flush()
-    return 0
+    return EXIT_OK
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -147,7 +149,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         with build.dump_path(name).open("rb") as dump:
             shutil.copyfileobj(dump, sys.stdout.buffer)
-    return 0
+    return EXIT_OK
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -155,7 +157,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     stats = build.stats
     if args.json:
         print(json.dumps(stats.to_dict(), indent=2))
-        return 0
+        return EXIT_OK
     print(f"build {build.key} of {build.built_at}")
     print("triples per graph:")
     for name, count in stats.triples.items():
@@ -168,15 +170,21 @@ def cmd_stats(args: argparse.Namespace) -> int:
     for name, (with_source, total) in stats.sourced.items():
         print(f"  {name:<18} {with_source}/{total}")
     print(f"  share: {stats.source_share():.1%}")
-    return 0
+    print("linked to the web of data (with / total, share):")
+    for line in linked_lines(stats):
+        print(line)
+    return EXIT_OK
 
 
 def cmd_format(args: argparse.Namespace) -> int:
     from aifkg.turtle_format import FormatRefused, format_turtle
 
-    settings = _settings(args)
+    targets = args.paths
+    if not targets:
+        settings = _settings(args)
+        targets = [settings.ontology_dir, settings.shapes_dir, settings.data_dir]
     paths = []
-    for target in args.paths or [settings.ontology_dir, settings.shapes_dir, settings.data_dir]:
+    for target in targets:
         if not target.exists():
             raise SourceError(f"no such file or folder: {target}")
         paths += [path for path in rdf_files(target) if path.suffix == ".ttl"] if target.is_dir() else [target]
@@ -196,7 +204,7 @@ def cmd_format(args: argparse.Namespace) -> int:
                 _replace_file(path, canonical)
     if not args.quiet:
         print(f"{len(paths)} Turtle file(s), {not_canonical} not canonical, {refused} refused", file=sys.stderr)
-    return 1 if refused or (args.check and not_canonical) else 0
+    return EXIT_VIOLATIONS if refused or (args.check and not_canonical) else EXIT_OK
 
 
 def _replace_file(path: Path, text: str) -> None:
@@ -212,20 +220,38 @@ def _replace_file(path: Path, text: str) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from aifkg.server import serve
+    from aifkg.server import claim_port, serve
 
     settings = _settings(args)
-    build = run_build(settings, Progress(args.quiet))
-    return serve(settings, build)
+    claimed = claim_port(settings.host, settings.port)  # a port in use fails now, not after the build
+    try:
+        build = run_build(settings, Progress(args.quiet))
+    except BaseException:
+        claimed.close()
+        raise
+    return serve(settings, build, claimed)
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    if args.markdown:
+        print(settings_markdown(), end="")
+        return EXIT_OK
+    settings = _settings(args)
+    for item in fields(Settings):
+        value = getattr(settings, item.name)
+        print(f"AIFKG_{item.name.upper()}={'' if value is None else value}")
+    return EXIT_OK
 
 
 def _add_source_options(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("sources (default: this project's folders; also AIFKG_* variables)")
+    group = parser.add_argument_group(
+        "sources (default: the checkout's folders, required in an installed copy; also AIFKG_* variables)"
+    )
     group.add_argument("--ontology", type=Path, help="folder of ontology Turtle files")
     group.add_argument("--data", type=Path, help="folder of instance data Turtle files")
     group.add_argument("--shapes", type=Path, help="folder of SHACL shapes")
     group.add_argument("--base-iri", help="namespace of the graph (default https://w3id.org/aifactories/)")
-    group.add_argument("--cache", type=Path, help="where builds are kept (default .cache/)")
+    group.add_argument("--cache", type=Path, help="where builds are kept (default .cache/ of the checkout)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
 
 
@@ -234,6 +260,7 @@ def make_parser() -> argparse.ArgumentParser:
         prog="aifkg", description="Build, check, query and serve the EuroHPC AI Factories knowledge graph."
     )
     parser.add_argument("--version", action="version", version=f"aifkg {__version__}")
+    parser.add_argument("--traceback", action="store_true", help="show the traceback of an unexpected error")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = commands.add_parser(
@@ -245,7 +272,6 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="port (default 8000, or $PORT)")
     serve.add_argument("--workers", type=int, help="web worker processes (default 2)")
     serve.add_argument("--timeout", type=float, help="query time limit in seconds (default 10)")
-    serve.add_argument("--server", choices=("gunicorn", "granian"), help="HTTP server (default granian)")
     _add_source_options(serve)
     serve.set_defaults(handler=cmd_serve)
 
@@ -304,30 +330,52 @@ def make_parser() -> argparse.ArgumentParser:
     stats.add_argument("--json", action="store_true", help="print the numbers as JSON")
     _add_source_options(stats)
     stats.set_defaults(handler=cmd_stats)
+
+    settings = commands.add_parser(
+        "settings",
+        help="print every setting in force (AIFKG_* variables and options), or the docs' table",
+        description="Each line is a variable as the environment would set it; see docs/settings.md.",
+    )
+    settings.add_argument("--markdown", action="store_true", help="print docs/settings.md (defaults, meanings)")
+    _add_source_options(settings)
+    settings.set_defaults(handler=cmd_settings)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = make_parser().parse_args(argv)
+    """Run one command; every failure becomes an exit code and one line on stderr (see the table above)."""
+    args = make_parser().parse_args(argv)  # a usage error exits 2 here, as argparse does
     try:
         return int(args.handler(args))
     except ValidationFailed as error:
         print(error, file=sys.stderr)
-        return 1
+        return EXIT_VIOLATIONS
     except ProtocolError as error:
         print(f"error: {error.message}", file=sys.stderr)
-        return 1 if error.status < 500 else 2
+        return EXIT_ERROR
     except QueryTextError as error:
         print(f"error: {error.message}", file=sys.stderr)
-        return 1
-    except (QueryFailed, NotRepresentable, TooManyRows, QuerySyntaxError, NotAcceptable, EngineFailure) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    except (BuildError, SourceError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+        return EXIT_ERROR
+    except (AifkgError, *QUERY_ERRORS) as error:
+        print(f"error: {_one_line(error)}", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as error:  # a file to read or write: named by the error itself
+        print(f"error: {_one_line(error)}", file=sys.stderr)
+        return EXIT_ERROR
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
+    except Exception as error:  # a bug: still one line and exit 2, the traceback only when asked for
+        if args.traceback:
+            raise
+        print(
+            f"error: unexpected {type(error).__name__}: {_one_line(error)} (--traceback shows where)",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split())[:1000] or type(error).__name__
 
 
 if __name__ == "__main__":

@@ -10,14 +10,16 @@ the network filter, and then forks a query worker whenever asked (milliseconds; 
 zygote's memory copy-on-write). A request takes one message to a worker and one reply back:
 - admission: at most `max_size` queries run at once, and at most `queue_limit` more wait for a worker;
   past that the request is refused at once (Overloaded: 503 with Retry-After), not queued without bound;
-- the pool keeps `size` workers idle and grows on demand to `max_size` (one per request thread), so a
-  cheap query never waits behind slow ones: the kernel shares the CPU between them;
+- the pool keeps `size` workers idle and grows on demand to `max_size` (one per request thread) when no
+  worker frees up within GROW_AFTER, so a cheap query never waits long behind slow ones (the kernel shares
+  the CPU between them); extra workers retire after standing idle for `idle_retire` seconds;
 - one deadline per request, from admission: waiting for a worker, parsing, running and serialising all
   count. At the deadline the worker is killed (QueryTimeout: 503) and a new one forked in the background;
 - a query that has used DEMOTE_AFTER seconds of CPU is niced, so the kernel runs short queries first (CPU
   time, not wall time: under load every query takes longer, and only expensive ones should yield);
-- a worker found dead before it got the query is replaced and the query retried; one that dies during
-  the query (a crash in the engine) is an engine failure; a dead zygote is spawned again.
+- a worker that dies before it replies is replaced and the query tried once more on a fresh one (one killed
+  while idle, or by the OOM killer, fails no query); a second death is an engine failure; a dead zygote is
+  spawned again.
 Every process dies with its parent (PR_SET_PDEATHSIG), so no query outlives the web worker that asked.
 """
 
@@ -61,7 +63,7 @@ WARM_UP_QUERY = (
     "MINUS { ?s a ex:C } } GROUP BY ?s HAVING (COUNT(?o) > 1) ORDER BY DESC(?n) LIMIT 10"
 )
 ZYGOTE_ATTEMPTS = 3
-STARTED = b"s"
+GROW_AFTER = 0.01  # seconds a query waits for a busy worker to free up before another is forked
 DEMOTE_AFTER = 0.05  # CPU seconds a query runs at normal priority; typical queries here take a few ms
 DEMOTE_CHECK = 0.1  # how often a running query's CPU time is looked at
 DEMOTED_NICE = 10  # the kernel then gives a normal-priority process about nine times its CPU share
@@ -143,16 +145,14 @@ def answer_in_worker(store: Any, request: QueryRequest) -> tuple[str, Any]:
 
 
 def _serve(conn: Connection, store: Any, base_iri: str | None, prefixes: dict[str, str]) -> None:
-    """A query worker: answer each request until the socket closes. It says it has the query before it
-    starts, so that a death before that point (a worker killed while idle) is retried elsewhere, and a
-    death after it is the query's doing. Each reply carries the worker's CPU time so far, from which the
-    web worker tells how much CPU the next query has used without reading /proc first."""
+    """A query worker: answer each request until the socket closes. Each reply carries the worker's CPU
+    time so far, from which the web worker tells how much CPU the next query has used without reading /proc
+    first."""
     while True:
         try:
             query, result_format, other_format, max_rows, default_graphs, named_graphs, bindings = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send_bytes(STARTED)
         request = QueryRequest(
             query, result_format, max_rows, default_graphs, named_graphs, base_iri, prefixes, other_format, bindings
         )
@@ -209,6 +209,7 @@ class _Worker:
     conn: Connection
     demoted: bool = False
     cpu_used: float = 0.0  # CPU seconds after its last query (a fork starts at zero)
+    idle_since: float = 0.0
 
 
 class QueryExecutor:
@@ -224,6 +225,7 @@ class QueryExecutor:
         max_size: int | None = None,
         queue_limit: int = 64,
         start_timeout: float = 120.0,
+        idle_retire: float = 30.0,
     ) -> None:
         self.dataset_path = dataset_path
         self.base_iri = base_iri
@@ -231,6 +233,7 @@ class QueryExecutor:
         self.size = max(size, 1)
         self.max_size = max(max_size or self.size, self.size)
         self.start_timeout = start_timeout
+        self.idle_retire = idle_retire
         self._admission = threading.BoundedSemaphore(self.max_size + max(queue_limit, 0))
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()  # the warmest worker first
@@ -337,11 +340,13 @@ class QueryExecutor:
             raise
 
     def _acquire(self, deadline: float) -> _Worker:
-        """An idle live worker, else a new one while below max_size, else the next one freed before the
-        deadline."""
+        """An idle live worker; else the first one freed within GROW_AFTER (a burst of quick queries stays on
+        few workers: more processes than cores only add switching, and a fork costs milliseconds); else a new
+        one while below max_size (slow queries are running: a quick one must not queue behind them); else the
+        next one freed before the deadline."""
         while True:
             try:
-                worker = self._idle.get_nowait()
+                worker = self._idle.get(timeout=min(GROW_AFTER, max(deadline - time.monotonic(), 0.0)))
             except queue.Empty:
                 grown = self._grow(self.max_size)
                 if grown is not None:
@@ -362,10 +367,23 @@ class QueryExecutor:
             except OSError:
                 self._discard(worker)  # a fresh fork instead of a worker that stays at low priority
                 return
-        if self._closed or self._idle.qsize() >= self.size:
-            self._discard(worker)  # the pool shrinks back once the rush is over
-        else:
-            self._idle.put(worker)
+        if self._closed:
+            self._discard(worker)
+            return
+        worker.idle_since = time.monotonic()
+        self._idle.put(worker)
+        self._retire_idle(worker.idle_since - self.idle_retire)
+
+    def _retire_idle(self, before: float) -> None:
+        """The pool shrinks back to `size` once extra workers have stood idle for `idle_retire` seconds (the
+        least recently used first); keeping them until then spares a fork per request in a steady load."""
+        while True:
+            with self._idle.mutex:
+                spare = self._idle.queue
+                if len(spare) <= self.size or spare[0].idle_since > before:
+                    return
+                oldest = spare.pop(0)
+            self._discard(oldest)
 
     def _discard(self, worker: _Worker) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -404,21 +422,13 @@ class QueryExecutor:
         raise _ERRORS[status](payload)
 
     def _ask(self, request: QueryRequest, deadline: float, timeout: float) -> tuple[str, Any]:
+        """One message out, one reply back. A worker that dies before replying (killed while idle, by the
+        OOM killer, or by a crash in the engine) is replaced and the query tried once more on a fresh one;
+        a second death is the query's doing: an engine failure."""
         for attempt in range(2):
             worker = self._acquire(deadline)
             try:
                 worker.conn.send(_message(request))
-                started = worker.conn.poll(max(deadline - time.monotonic(), 0.0)) and worker.conn.recv_bytes()
-            except (EOFError, OSError):  # it died while idle, before taking the query: another one takes it
-                self._discard(worker)
-                if attempt == 0:
-                    continue
-                raise Overloaded("the query workers keep stopping") from None
-            if started != STARTED:
-                self._discard(worker)
-                _SPAWNER.submit(self._replenish)
-                raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
-            try:
                 if not self._wait(worker, deadline):
                     self._discard(worker)
                     _SPAWNER.submit(self._replenish)
@@ -427,6 +437,8 @@ class QueryExecutor:
             except (EOFError, OSError):
                 self._discard(worker)
                 _SPAWNER.submit(self._replenish)
+                if attempt == 0:
+                    continue
                 return "engine", "the query engine crashed on this query"
             self._release(worker)
             return status, payload

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID, XSD
 
+from aifkg.namespace import FORMATS as FORMATS_NS
+from aifkg.namespace import SD, bind_prefixes, vocabulary_iri
 from aifkg.sparql import FORMATS
 
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
 DUMP_MEDIA_TYPES = {
     "aifkg.ttl": ("text/turtle", "Turtle (union of all graphs)"),
     "aifkg.nt": ("application/n-triples", "N-Triples (union of all graphs)"),
@@ -55,10 +55,7 @@ def dataset_iri(base_iri: str) -> URIRef:
 
 def describe_dataset(facts: DatasetFacts) -> Graph:
     """VoID + DCAT: the dataset, its named graphs as subsets, its class partitions, endpoint and dumps."""
-    graph = Graph()
-    graph.bind("void", VOID)
-    graph.bind("dcat", DCAT)
-    graph.bind("dcterms", DCTERMS)
+    graph = bind_prefixes(Graph())
     dataset = dataset_iri(facts.base_iri)
     endpoint = URIRef(facts.public_url + "sparql")
     graph.add((dataset, RDF.type, VOID.Dataset))
@@ -80,7 +77,7 @@ def describe_dataset(facts: DatasetFacts) -> Graph:
     graph.add((dataset, DCTERMS.identifier, Literal(facts.build_key)))
     graph.add((dataset, VOID.sparqlEndpoint, endpoint))
     graph.add((dataset, VOID.uriSpace, Literal(facts.base_iri + "id/")))
-    graph.add((dataset, VOID.vocabulary, URIRef(facts.base_iri + "ontology#")))
+    graph.add((dataset, VOID.vocabulary, URIRef(vocabulary_iri(facts.base_iri))))
     graph.add((dataset, VOID.triples, Literal(sum(facts.triples.values()))))
     graph.add((dataset, VOID.distinctSubjects, Literal(facts.distinct_subjects)))
     graph.add((dataset, VOID.classes, Literal(len(facts.entities_per_class))))
@@ -128,9 +125,7 @@ def _slug(iri: str) -> str:
 
 def describe_service(facts: DatasetFacts) -> Graph:
     """SPARQL 1.1 Service Description of the endpoint, with its default dataset and named graphs."""
-    graph = Graph()
-    graph.bind("sd", SD)
-    graph.bind("void", VOID)
+    graph = bind_prefixes(Graph())
     service = URIRef(facts.public_url + "sparql#service")
     endpoint = URIRef(facts.public_url + "sparql")
     graph.add((service, RDF.type, SD.Service))

@@ -13,11 +13,11 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from aifkg.errors import SourceError
+
+__all__ = ["SourceError", "SourceGraphs", "fingerprint", "load_sources", "parse_files", "rdf_files", "union_of"]
+
 RDF_SUFFIXES = {".ttl": "turtle", ".nt": "nt", ".trig": "trig", ".nq": "nquads"}
-
-
-class SourceError(Exception):
-    """A source file is missing, unreadable or not valid RDF."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,15 @@ def load_sources(ontology_dir: Path, data_dir: Path, shapes_dir: Path) -> Source
         data=parse_files(found["data"]),
         shapes=parse_files(found["shapes"]),
     )
+
+
+def union_of(graphs: Iterable[Graph]) -> Graph:
+    """One graph holding every triple of `graphs` (the default graph the shapes and queries see)."""
+    union = Graph()
+    for graph in graphs:
+        for triple in graph:
+            union.add(triple)
+    return union
 
 
 def fingerprint(folders: Iterable[Path], salt: str = "") -> str:

@@ -1,7 +1,10 @@
-"""The project's namespaces in one place: the closed `AIF` vocabulary, IRIs of instances and graphs, prefixes.
+"""The project's namespaces in one place: the closed `AIF` vocabulary, IRIs of instances and graphs, and the
+one prefix table (PREFIXES) that dumps, descriptions and pages use.
 
 `AIF` is a closed rdflib DefinedNamespace: a typo such as `AIF.hostcountry` raises instead of minting a new
 IRI that no data uses. tests/test_namespace.py keeps its members equal to the terms the ontology declares.
+The engine can serve another graph under another base IRI (settings.base_iri, as the test fixture does):
+`vocabulary_iri(base_iri)` is where that graph's terms live, the one place the rule is written.
 """
 
 from __future__ import annotations
@@ -9,20 +12,28 @@ from __future__ import annotations
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
-ONTOLOGY_IRI = URIRef("https://w3id.org/aifactories/ontology")
-SHAPES_NS = Namespace("https://w3id.org/aifactories/shapes#")
-ID_BASE = "https://w3id.org/aifactories/id/"
+BASE_IRI = "https://w3id.org/aifactories/"
 
-GRAPH_ONTOLOGY = URIRef("https://w3id.org/aifactories/graph/ontology")
-GRAPH_DATA = URIRef("https://w3id.org/aifactories/graph/data")
-GRAPH_INFERRED = URIRef("https://w3id.org/aifactories/graph/inferred")
+
+def vocabulary_iri(base_iri: str = BASE_IRI) -> str:
+    """The namespace of the ontology's terms under `base_iri` (`aif:` for the project's own)."""
+    return base_iri + "ontology#"
+
+
+ONTOLOGY_IRI = URIRef(BASE_IRI + "ontology")
+SHAPES_NS = Namespace(BASE_IRI + "shapes#")
+ID_BASE = BASE_IRI + "id/"
+
+GRAPH_ONTOLOGY = URIRef(BASE_IRI + "graph/ontology")
+GRAPH_DATA = URIRef(BASE_IRI + "graph/data")
+GRAPH_INFERRED = URIRef(BASE_IRI + "graph/inferred")
 
 
 class AIF(DefinedNamespace):
     """The aifkg ontology (ontology/aifactories.ttl): classes, properties and concept schemes."""
 
     _fail = True
-    _NS = Namespace("https://w3id.org/aifactories/ontology#")
+    _NS = Namespace(vocabulary_iri())
 
     # classes
     AIFactory: URIRef  # an AI Factory selected by the EuroHPC Joint Undertaking
@@ -64,8 +75,11 @@ class AIF(DefinedNamespace):
     partnerIn: URIRef  # party -> partnership
     procures: URIRef  # contract -> system
     respondsTo: URIRef  # bid -> call
+    rorId: URIRef  # organisation -> its ROR record IRI (https://ror.org/0...)
     selectedIn: URIRef  # factory, antenna -> selection round
     servesFactory: URIRef  # system -> factory or antenna it serves
+    succeededBy: URIRef  # organisation -> organisation that took over its business; inverse of succeeds
+    succeeds: URIRef  # organisation -> organisation whose business it took over
     systemClass: URIRef  # system -> concept in SystemClasses
     targetGroup: URIRef  # factory, antenna -> concept in TargetGroups
     top500Edition: URIRef  # TOP500 entry -> edition
@@ -110,6 +124,7 @@ PREFIXES: dict[str, str] = {
     "aif": str(AIF._NS),
     "dcat": "http://www.w3.org/ns/dcat#",
     "dcterms": "http://purl.org/dc/terms/",
+    "geo": "http://www.opengis.net/ont/geosparql#",
     "org": "http://www.w3.org/ns/org#",
     "owl": "http://www.w3.org/2002/07/owl#",
     "prov": "http://www.w3.org/ns/prov#",
@@ -121,14 +136,17 @@ PREFIXES: dict[str, str] = {
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "vann": "http://purl.org/vocab/vann/",
     "void": "http://rdfs.org/ns/void#",
+    "wgs": "http://www.w3.org/2003/01/geo/wgs84_pos#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
+SD = Namespace(PREFIXES["sd"])  # SPARQL 1.1 Service Description
+FORMATS = Namespace("http://www.w3.org/ns/formats/")  # the W3C's IRIs of RDF and result formats
 
 
 def prefix_table(base_iri: str) -> dict[str, str]:
     """The prefixes for a graph under `base_iri` (the engine is generic: `aif:` follows the base IRI); the
     SPARQL endpoint predefines them, so queries may use them without PREFIX declarations."""
-    return {**PREFIXES, "aif": base_iri + "ontology#"}
+    return {**PREFIXES, "aif": vocabulary_iri(base_iri)}
 
 
 def bind_prefixes(graph: Graph) -> Graph:

@@ -1,123 +1,72 @@
-"""The production HTTP server: gunicorn (threaded workers) or granian, each worker owning its query workers.
+"""The production HTTP server: granian, its web workers each owning their query workers.
 
 The build is made (or found in the cache) before any worker starts, so workers only load the finished
-dataset. Both servers respawn a worker that dies. Which one is faster here is measured by `make bench`.
+dataset, and granian respawns a worker that dies. Two things granian does not do for us:
+- it binds with SO_REUSEPORT, so a second server on a port an aifkg server already holds would start and
+  the kernel would split requests between the two builds: `claim_port` refuses a port in use at once;
+- it waits for its workers to finish their connections on a stop without a bound: `STOP_SECONDS` bounds it
+  (Ctrl-C or SIGTERM; a worker killed then takes its query workers with it, by their parent-death signal).
 """
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
 import socket
 from dataclasses import fields
-from typing import Any
-
-from gunicorn import util as gunicorn_util
-from gunicorn.app.base import BaseApplication
-from gunicorn.workers.gthread import ThreadWorker
 
 from aifkg.build import Build
 from aifkg.config import Settings
+from aifkg.errors import AifkgError
 
-# gunicorn refuses a longer request line with 414 before the app sees it. Its only larger setting is 0, which
-# buffers a request line of any length in memory, so long queries go by POST instead (the 414 says so).
-# granian's limit is the URI's (65,534 bytes, fixed in the `http` crate): also 414, with an empty body.
-REQUEST_LINE_LIMIT = 8190
-PLAIN_ERRORS = {
-    400: "the request is not valid HTTP/1.1",
-    403: "forbidden",
-    414: f"the request line is longer than {REQUEST_LINE_LIMIT} bytes: send long queries with POST",
-    417: "expectation failed",
-    431: "the request headers are too large",
-    500: "internal error; the server logged it",
-    501: "this transfer coding is not supported",
-}
+STOP_SECONDS = 3  # how long a stopping web worker may take to finish its connections before it is killed
+# granian warns when a worker may run more Python threads than twice the cores; ours mostly wait on a query
+# worker's pipe (the CPU work is in those processes), so the warning would only mislead whoever starts it
+THREADS_WARNING = "Configuration allows spawning up to"
 
 
-class _ErrorPage:
-    """Stands in for the client socket while gunicorn writes its HTML error page, keeping only the status."""
-
-    def __init__(self, client: socket.socket) -> None:
-        self.client = client
-        self.status_line = b""
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.client, name)
-
-    def sendall(self, data: bytes) -> None:
-        self.status_line = data.split(b"\r\n", 1)[0]
+class PortInUse(AifkgError):
+    """The address to listen on is taken (by another aifkg server or another program)."""
 
 
-class PlainErrorWorker(ThreadWorker):
-    """gunicorn's threaded worker, but the errors gunicorn answers itself (a request line over the limit, too
-    many headers, broken HTTP) are one line of plain text like the app's, not an HTML page."""
-
-    def handle_error(self, req: Any, client: socket.socket, addr: Any, exc: BaseException) -> None:
-        page = _ErrorPage(client)
-        super().handle_error(req, page, addr, exc)  # status, reason and logging stay gunicorn's
-        parts = page.status_line.split(b" ", 2)
-        if len(parts) < 2 or not parts[1].isdigit():
-            return  # gunicorn could not write either (the client is gone)
-        status = int(parts[1])
-        reason = parts[2].decode("latin-1") if len(parts) > 2 else ""
-        body = (PLAIN_ERRORS.get(status) or reason.lower() or "error").encode() + b"\n"
-        head = (
-            f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n"
-            f"Content-Length: {len(body)}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n\r\n"
-        )
-        try:
-            gunicorn_util.write_nonblock(client, head.encode("latin-1") + body)
-        except Exception:
-            self.log.debug("Failed to send error message.")
-
-
-class GunicornServer(BaseApplication):
-    """gunicorn, configured in code rather than from a file or the command line."""
-
-    def __init__(self, settings: Settings, build: Build) -> None:
-        self.settings = settings
-        self.build = build
-        super().__init__()
-
-    def load_config(self) -> None:
-        options: dict[str, Any] = {
-            "bind": f"{self.settings.host}:{self.settings.port}",
-            "workers": self.settings.web_workers,
-            # threads, not sync: a sync worker serves one request at a time, so thirty slow queries or a
-            # few clients sending their body slowly held every worker (measured: requests queued past the
-            # time limit); gthread reads requests and runs queries on `threads` threads per worker
-            "worker_class": PlainErrorWorker,  # gthread, with plain-text error pages
-            "threads": self.settings.threads,
-            "timeout": int(self.settings.query_timeout) + 30,
-            "graceful_timeout": 5,
-            "keepalive": 5,
-            "limit_request_line": REQUEST_LINE_LIMIT,
-            "limit_request_fields": 100,
-            "limit_request_field_size": 8190,
-            "accesslog": None,
-            "errorlog": "-",
-            "loglevel": "warning",
-            "proc_name": "aifkg",
-        }
-        for key, value in options.items():
-            self.cfg.set(key, value)
-
-    def load(self) -> Any:
-        from aifkg.build import current_build
-        from aifkg.web import create_app
-
-        return create_app(self.settings, current_build(self.settings) or self.build)
+def claim_port(host: str, port: int) -> socket.socket:
+    """Bind host:port without SO_REUSEPORT, so that any listener there (granian's included) makes this fail;
+    the caller closes the socket just before granian binds. It does not listen: while the build runs no
+    client can connect, and broken input never opens the port. SO_REUSEADDR lets a restart bind while the
+    last run's closed connections linger in TIME_WAIT."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    except socket.gaierror as error:
+        raise PortInUse(f"cannot listen on {host}:{port}: {error.strerror}") from error
+    probe = socket.socket(family, socket.SOCK_STREAM)
+    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        probe.bind((host, port))
+    except OSError as error:
+        probe.close()
+        if error.errno == errno.EADDRINUSE:
+            raise PortInUse(
+                f"port {port} on {host} is already in use (another aifkg server or another program); "
+                "stop it or choose another port (--port, or PORT=... make run)"
+            ) from error
+        raise PortInUse(f"cannot listen on {host}:{port}: {error.strerror or error}") from error
+    return probe
 
 
 def export_settings(settings: Settings) -> None:
     """Put every setting into AIFKG_* variables so workers started by name rebuild the same Settings."""
     for item in fields(Settings):
-        if item.name == "extra":
-            continue
         value = getattr(settings, item.name)
         os.environ[f"AIFKG_{item.name.upper()}"] = "" if value is None else str(value)
 
 
-def run_granian(settings: Settings) -> None:
+class _WithoutThreadsWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith(THREADS_WARNING)
+
+
+def run_granian(settings: Settings, claimed: socket.socket) -> None:
     from granian import Granian
     from granian.constants import Interfaces
 
@@ -127,7 +76,7 @@ def run_granian(settings: Settings) -> None:
     # of a second of CPU each, on start-up and on every respawn). Only imports: no threads, no processes.
     import aifkg.wsgi  # noqa: F401
 
-    Granian(
+    server = Granian(
         "aifkg.wsgi:create",
         address=settings.host,
         port=settings.port,
@@ -136,18 +85,19 @@ def run_granian(settings: Settings) -> None:
         blocking_threads=settings.threads,
         factory=True,
         respawn_failed_workers=True,
+        workers_kill_timeout=STOP_SECONDS,
         log_level="warning",  # type: ignore[arg-type]
-    ).serve()
+    )
+    logging.getLogger("_granian").addFilter(_WithoutThreadsWarning())  # after Granian() configured logging
+    claimed.close()  # granian binds the port itself, a moment from now
+    server.serve()
 
 
-def serve(settings: Settings, build: Build) -> int:
+def serve(settings: Settings, build: Build, claimed: socket.socket) -> int:
+    """Serve `build` on the port `claimed` holds (see claim_port) until Ctrl-C or SIGTERM."""
     print(
-        f"serving {build.stats.total_triples} triples at http://{settings.host}:{settings.port}/ "
-        f"(SPARQL: /sparql, server: {settings.http_server})",
+        f"serving {build.stats.total_triples} triples at http://{settings.host}:{settings.port}/ (SPARQL: /sparql)",
         flush=True,
     )
-    if settings.http_server == "granian":
-        run_granian(settings)
-    else:
-        GunicornServer(settings, build).run()
+    run_granian(settings, claimed)
     return 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pyshacl import validate as pyshacl_validate
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
@@ -66,11 +66,7 @@ class ValidationReport:
 
 
 def _text(node: object) -> str | None:
-    if node is None:
-        return None
-    if isinstance(node, Literal):
-        return str(node)
-    return str(node)
+    return None if node is None else str(node)
 
 
 def _path_text(graph: Graph, path: object) -> str | None:

@@ -1,4 +1,4 @@
-"""Start the real server (`aifkg serve`, gunicorn, query workers) on 127.0.0.1 and a free port."""
+"""Start the real server (`aifkg serve`: granian, query workers) on 127.0.0.1 and a free port."""
 
 from __future__ import annotations
 
@@ -79,11 +79,11 @@ def mini_args(cache: Path) -> list[str]:
     return [*mini_source_args(cache), "--quiet"]
 
 
-@pytest.fixture(scope="session", params=["granian", "gunicorn"])
-def live_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The real server, once with each HTTP server aifkg supports."""
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The real server."""
     server = start_server(
-        [*mini_args(tmp_path_factory.mktemp("live-cache")), "--server", request.param],
+        mini_args(tmp_path_factory.mktemp("live-cache")),
         {"AIFKG_QUERY_TIMEOUT": "2", "AIFKG_MAX_ROWS": "1000"},
     )
     yield server

@@ -29,7 +29,7 @@ def serve(cache: Path) -> tuple[LiveServer, str]:
     except RuntimeError as failure:
         print(f"the real graph does not build ({str(failure).splitlines()[0]}); using the mini fixture")
         env = {"AIFKG_QUERIES_DIR": str(MINI / "queries")}
-        return start_server([*mini_args(cache / "mini"), "--server", "granian"], env), "mini fixture"
+        return start_server(mini_args(cache / "mini"), env), "mini fixture"
 
 
 def shoot(page: Page, name: str) -> None:
@@ -104,6 +104,7 @@ def main() -> int:
             page.goto(entity + "?lang=de")
             page.locator("#neighbourhood canvas").first.wait_for()
             shoot(page, "entity-de")
+            page.goto("/?lang=en")  # the choice of German is remembered: back to English
             shoot_entity_views(page, entity)
             page.goto("/ontology")
             shoot(page, "ontology")
@@ -111,9 +112,22 @@ def main() -> int:
             shoot(page, "questions")
             for question in [a.get_attribute("href") for a in page.locator("ul.questions a").all()]:
                 page.goto(str(question))
-                if page.locator("svg[role=img]").count():
+                if page.locator("svg.bars").count():
                     shoot(page, "question")
                     break
+            page.goto("/map")
+            shoot(page, "map")
+            page.goto("/factories?sort=round")
+            shoot(page, "factories")
+            page.goto("/timeline")
+            shoot(page, "timeline")
+            page.goto("/")
+            page.get_by_role("combobox").fill("KI-Fabrik")
+            page.get_by_role("option").first.wait_for()
+            shoot(page, "search")
+            page.goto("/?lang=de")
+            shoot(page, "home-de")
+            page.goto("/?lang=en")
         finally:
             browser.close()
             stop_server(server)

@@ -46,7 +46,7 @@ FACTORIES = (
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """conftest's live server (granian) on the mini graph, with the mini graph's worked questions."""
     live = start_server(
-        [*mini_args(tmp_path_factory.mktemp("browser-cache")), "--server", "granian"],
+        mini_args(tmp_path_factory.mktemp("browser-cache")),
         {"AIFKG_QUERIES_DIR": str(MINI / "queries"), "AIFKG_QUERY_TIMEOUT": "5"},
     )
     yield live
@@ -140,7 +140,7 @@ def test_run_an_example_and_open_an_entity(page: Page) -> None:
     expect(page).to_have_url(re.compile(r"/id/factory/alpha$"))
     expect(page.locator("h1")).to_have_text("Alpha AI Factory")
     expect(page.locator("#neighbourhood canvas").first).to_be_visible()
-    expect(page.locator("#neighbourhood")).to_have_attribute("data-drawn", "6")
+    expect(page.locator("#neighbourhood")).to_have_attribute("data-drawn", "10")
 
 
 @screenshot_on_failure
@@ -182,7 +182,7 @@ def test_shared_link_runs_and_downloads_csv(page: Page) -> None:
 def test_questions_pages_with_chart(page: Page) -> None:
     page.goto("/questions")
     page.get_by_role("link", name="How many AI Factories does each country take part in?").click()
-    expect(page.locator("svg[role=img] .bar-rect")).to_have_count(2)
+    expect(page.locator("svg.bars .bar-rect")).to_have_count(2)
     expect(page.locator("table.results tbody tr")).to_have_count(2)
     page.get_by_role("link", name="Open in the query editor").click()
     expect(page.locator(".yasr table.dataTable tbody tr")).to_have_count(2)

@@ -283,7 +283,7 @@ def test_changes_page_with_changes(browser: Browser, tmp_path: Path) -> None:  #
     data = tmp_path / "data"
     shutil.copytree(MINI / "data", data)
     run_build(mini_settings(tmp_path / "cache", data_dir=data))
-    file = next(data.glob("*.ttl"))
+    file = next(f for f in data.glob("*.ttl") if '"Big One"@en' in f.read_text(encoding="utf-8"))
     file.write_text(file.read_text(encoding="utf-8").replace('"Big One"@en', '"Big One II"@en'), encoding="utf-8")
     server = start_server([*mini_source_args(tmp_path / "cache", data), "--server", "granian", "--quiet"], {})
     page = open_page(browser, server, DESKTOP, "changes")

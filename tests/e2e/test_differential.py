@@ -456,7 +456,7 @@ class Setup:
 def differential(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
     """One server on the mini graph; the reference store from its dump; the generated queries."""
     live = start_server(
-        [*mini_args(tmp_path_factory.mktemp("differential-cache")), "--server", "granian"],
+        mini_args(tmp_path_factory.mktemp("differential-cache")),
         {"AIFKG_MAX_ROWS": "100000"},
     )
     try:

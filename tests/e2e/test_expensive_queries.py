@@ -168,14 +168,14 @@ def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("expensive-cache")
 
 
-@pytest.fixture(scope="module", params=["granian", "gunicorn"])
-def slow(request: pytest.FixtureRequest, cache: Path) -> Iterator[Slow]:
+@pytest.fixture(scope="module")
+def slow(cache: Path) -> Iterator[Slow]:
     server = start_server(
-        [*mini_args(cache), "--server", request.param],
+        mini_args(cache),
         {"AIFKG_QUERY_TIMEOUT": str(LIMIT), "AIFKG_MAX_ROWS": "1000"},
     )
     drain = Drain(server)
-    yield Slow(server, drain, request.param)
+    yield Slow(server, drain, "granian")
     stop_server(server)
 
 

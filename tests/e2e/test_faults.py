@@ -294,9 +294,8 @@ def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("http_server", ["gunicorn", "granian"])
-def test_killed_web_worker_is_replaced_while_serving(cache: Path, http_server: str, build: Build) -> None:
-    with running([*source_args(MINI, cache), "--server", http_server], {"AIFKG_QUERY_TIMEOUT": "5"}) as server:
+def test_killed_web_worker_is_replaced_while_serving(cache: Path, build: Build) -> None:
+    with running([*source_args(MINI, cache)], {"AIFKG_QUERY_TIMEOUT": "5"}) as server:
         before = server.web_workers()
         assert len(before) == 2, before
         with Load(server.url) as load:
@@ -324,11 +323,10 @@ def test_killed_web_worker_is_replaced_while_serving(cache: Path, http_server: s
         )
 
 
-@pytest.mark.parametrize("http_server", ["gunicorn", "granian"])
-def test_query_worker_dies_with_its_killed_web_worker_mid_query(cache: Path, http_server: str, build: Build) -> None:
+def test_query_worker_dies_with_its_killed_web_worker_mid_query(cache: Path, build: Build) -> None:
     """A web worker killed while its query worker runs a long query: that query worker must not run on alone."""
     env = {"AIFKG_QUERY_TIMEOUT": "30"}
-    with running([*source_args(MINI, cache), "--server", http_server], env) as server:
+    with running([*source_args(MINI, cache)], env) as server:
         outcome: list[tuple[int, bytes]] = []
         client = threading.Thread(target=lambda: outcome.append(ask(server.url, SLOW, timeout=40)), daemon=True)
         client.start()
@@ -358,11 +356,10 @@ def test_query_worker_dies_with_its_killed_web_worker_mid_query(cache: Path, htt
 
 
 @pytest.mark.parametrize("with_zygotes", [False, True], ids=["query workers", "query workers and zygotes"])
-@pytest.mark.parametrize("http_server", ["gunicorn", "granian"])
-def test_killed_query_workers_fail_no_query(cache: Path, http_server: str, with_zygotes: bool) -> None:
+def test_killed_query_workers_fail_no_query(cache: Path, with_zygotes: bool) -> None:
     """Every query worker (and zygote) killed while idle: the queries after it are answered (new ones take
     them)."""
-    with running([*source_args(MINI, cache), "--server", http_server], {"AIFKG_QUERY_TIMEOUT": "5"}) as server:
+    with running([*source_args(MINI, cache)], {"AIFKG_QUERY_TIMEOUT": "5"}) as server:
         victims = server.query_workers()
         assert len(victims) == 4, victims  # 2 web workers x 2 query workers
         if with_zygotes:
@@ -378,11 +375,10 @@ def test_killed_query_workers_fail_no_query(cache: Path, http_server: str, with_
         assert 1 <= len(server.query_workers()) <= 4, server.query_workers()
 
 
-@pytest.mark.parametrize("http_server", ["gunicorn", "granian"])
-def test_query_worker_death_during_warm_up_keeps_the_server_up(cache: Path, http_server: str) -> None:
+def test_query_worker_death_during_warm_up_keeps_the_server_up(cache: Path) -> None:
     """A replacement web worker whose zygote dies while loading the store (OOM killer, say):
     the server must retry, not shut down."""
-    with running([*source_args(MINI, cache), "--server", http_server], {"AIFKG_QUERY_TIMEOUT": "5"}) as server:
+    with running([*source_args(MINI, cache)], {"AIFKG_QUERY_TIMEOUT": "5"}) as server:
         victim = server.web_workers()[0]
         kill_all([victim])
         loading: list[int] = []
@@ -492,11 +488,10 @@ def test_broken_input_file_stops_start_up_with_a_readable_error(tmp_path: Path, 
 # --- the server process itself killed ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("http_server", ["gunicorn", "granian"])
-def test_killed_server_process_leaves_no_orphans(cache: Path, http_server: str) -> None:
+def test_killed_server_process_leaves_no_orphans(cache: Path) -> None:
     """SIGKILL to the main process (no chance to stop its workers): every web worker, zygote and query
     worker it started exits on its own within seconds instead of serving on as an orphan."""
-    server = launch([*source_args(MINI, cache), "--server", http_server], {"AIFKG_QUERY_TIMEOUT": "5"})
+    server = launch([*source_args(MINI, cache)], {"AIFKG_QUERY_TIMEOUT": "5"})
     try:
         assert wait_until(lambda: server.healthy() and server.settled(), 90, 0.2), server.text()[-2000:]
         everything = descendants(server.process.pid)

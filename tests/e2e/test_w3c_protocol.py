@@ -54,7 +54,7 @@ IN_INFERRED = f"<{MINI_BASE}id/factory/alpha> <{MINI_BASE}ontology#participating
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """One real server on the mini fixture graph for the whole module."""
-    live = start_server([*mini_args(tmp_path_factory.mktemp("protocol-cache")), "--server", "granian"], {})
+    live = start_server(mini_args(tmp_path_factory.mktemp("protocol-cache")), {})
     yield live
     stop_server(live)
 

@@ -45,7 +45,7 @@ EXPECTED_STATUS = {"positive": 200, "evaluation": 200, "negative": 400}
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """One real server (the mini fixture graph) for every test of the module."""
-    live = start_server([*mini_args(tmp_path_factory.mktemp("w3c-cache")), "--server", "granian"], {})
+    live = start_server(mini_args(tmp_path_factory.mktemp("w3c-cache")), {})
     yield live
     stop_server(live)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from aifkg.build import Build, run_build
@@ -16,8 +16,11 @@ from aifkg.config import Settings, settings_from_env
 from aifkg.executor import QueryExecutor
 from aifkg.namespace import prefix_table
 from aifkg.sparql import ProtocolError
-from aifkg.web import build_insight, json_documents, linked_data, pages, site, sparql_routes
+from aifkg.web import build_insight, explore, json_documents, linked_data, pages, site, sparql_routes
+from aifkg.web.compression import compress
 from aifkg.web.i18n import ui_text
+from aifkg.web.language import RememberedLanguage, page_language, remember_language, with_language
+from aifkg.web.negotiation import wants_html
 from aifkg.web.response_cache import ResponseCache
 from aifkg.web.runtime import ResultCache, Runtime
 
@@ -113,8 +116,12 @@ def create_app(
     app.register_blueprint(json_documents.blueprint)
     app.register_blueprint(build_insight.blueprint)
     build_insight.prepare(app.extensions["aifkg"])  # the gaps and the changes since the last build, once
-    app.context_processor(lambda: {"t": ui_text("en"), "language": "en"})  # pages in German pass their own
+    explore.install(app, settings, build)
+    app.jinja_env.globals["switch_language"] = with_language
+    app.context_processor(lambda: {"t": ui_text(page_language()), "language": page_language()})
     app.after_request(_add_headers)
+    app.after_request(remember_language)
+    app.after_request(compress)  # registered last, so it runs first: headers above see the final body
 
     @app.errorhandler(ProtocolError)
     def protocol_error(error: ProtocolError) -> Response:
@@ -125,6 +132,11 @@ def create_app(
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
+        if error.code == 404 and request.method == "GET" and wants_html():
+            page = render_template("not_found.html")
+            response = Response(page, status=404, content_type="text/html; charset=utf-8")
+            response.headers["Cache-Control"] = "no-store"
+            return response
         messages = {
             404: "not found",
             405: "method not allowed",
@@ -142,4 +154,5 @@ def create_app(
         app.wsgi_app = ResponseCache(  # type: ignore[method-assign]
             app.wsgi_app, max_entries=settings.result_cache_entries, max_bytes=settings.result_cache_bytes
         )
+    app.wsgi_app = RememberedLanguage(app.wsgi_app)  # type: ignore[method-assign]  # outermost: before the cache
     return app

@@ -15,7 +15,7 @@ UI: dict[str, dict[str, str]] = {
         "questions": "Questions",
         "ontology": "Ontology",
         "dumps": "Downloads",
-        "void": "VoID",
+        "void": "About the data",
         "language": "Language",
         "statements": "Statements",
         "statements_about": "Statements about {}",
@@ -39,6 +39,139 @@ UI: dict[str, dict[str, str]] = {
         "formats": "This resource as",
         "footer": "Data and ontology: CC BY 4.0 · every fact carries its source",
         "endpoint": "SPARQL endpoint",
+        "search": "Search",
+        "search_label": "Search the graph",
+        "search_hint": "Names in any language, other names and acronyms, e.g. LitAI",
+        "search_placeholder": "Name or acronym, e.g. LitAI",
+        "search_title": "Search",
+        "search_results": "{} found for “{}”",
+        "search_none": "Nothing found for “{}”. Try a shorter name, an acronym or a country.",
+        "search_intro": "Type a name in any language, another name or an acronym.",
+        "search_suggestions": "Suggestions",
+        "matched": "found as",
+        "explore": "Explore",
+        "map": "Map",
+        "tables": "Tables",
+        "timeline": "Timeline",
+        "factories": "AI Factories",
+        "antennas": "AI Factory Antennas",
+        "systems": "Computing systems",
+        "map_title": "Map of the AI Factories network",
+        "map_intro": "Every AI Factory, AI Factory Antenna and computing system at its site; lines join antennas to "
+        "the factories they are linked with. Colours show the selection round. Every place is also in the table below.",
+        "map_picture": "Map of Europe with {} AI Factories, antennas and computing systems at their sites",
+        "map_small": "Small map of Europe with {} AI Factories, antennas and computing systems; opens the full map",
+        "map_legend": "Legend",
+        "map_no_round": "no selection round",
+        "map_link": "antenna linked with a factory",
+        "map_places": "Every site",
+        "map_places_caption": "The things on the map and where they are",
+        "map_unplaced": "The graph gives no site for {} of them yet; they are listed without a place.",
+        "no_site": "no site recorded yet",
+        "no_coordinates": "not on the map: no coordinates yet",
+        "col_name": "Name",
+        "col_acronym": "Acronym",
+        "col_country": "Country",
+        "col_round": "Selection round",
+        "col_announced": "Announced",
+        "col_focus": "Focus areas",
+        "col_system": "Computing system",
+        "col_site": "Site",
+        "col_factory": "Linked factory",
+        "col_type": "Type",
+        "col_serves": "Serves",
+        "col_kind": "Kind",
+        "col_place": "Place",
+        "filter_country": "Country",
+        "filter_round": "Selection round",
+        "filter_focus": "Focus area",
+        "filter_any": "any",
+        "filters": "Filters",
+        "apply": "Show",
+        "clear_filters": "Clear the filters",
+        "rows_shown": "{} of {} shown",
+        "sort_by": "sort by {}",
+        "ascending": "ascending",
+        "descending": "descending",
+        "download_csv": "Download as CSV",
+        "table_intro_factories": "One row per AI Factory. Sort by a column heading; filters stay in the address, "
+        "so a filtered table can be shared or downloaded.",
+        "table_intro_antennas": "One row per AI Factory Antenna. Sort by a column heading; filters stay in the "
+        "address, so a filtered table can be shared or downloaded.",
+        "table_intro_systems": "One row per computing system, with the factories and antennas it serves. Sort "
+        "by a column heading; filters stay in the address.",
+        "timeline_title": "Timeline",
+        "timeline_intro": "The dated events the graph records, oldest first: selection rounds and the calls and "
+        "decisions around them.",
+        "timeline_selected": "Selected",
+        "timeline_empty": "The graph records no dated events yet.",
+        "kinds_title": "Everything in the graph, by kind",
+        "kinds_intro": "Each kind of thing the graph describes, with how many there are.",
+        "kind_intro": "Every entry of this kind, by name.",
+        "count_of": "{} entries",
+        "not_found_title": "Page not found",
+        "not_found": "There is no page at this address. Search for what you were looking for, or start from the "
+        "home page.",
+        "home": "Home page",
+        "void_title": "About the dataset (VoID and DCAT)",
+        "void_intro": "A machine-readable description of the dataset: its graphs, SPARQL endpoint, dumps, licence and "
+        "size, in the VoID and DCAT vocabularies. Programs get it as RDF from this address.",
+        "void_download": "The description as",
+        "void_facts": "In short",
+        "void_triples": "statements",
+        "void_subjects": "distinct subjects",
+        "void_built": "built",
+        "void_graphs": "named graphs",
+        "home_title": "The EuroHPC AI Factories knowledge graph",
+        "home_lead": "An open knowledge graph of the AI Factories and AI Factory Antennas selected by the EuroHPC "
+        "Joint Undertaking: the supercomputers they run on, their hosts, consortia, partnerships, focus areas and "
+        "the sources of every fact. It is published as linked data, with a SPARQL 1.1 endpoint anyone can query.",
+        "in_numbers": "In numbers",
+        "built": "Built {} (build {}).",
+        "use_it": "Use it",
+        "door_query": "Query the graph",
+        "door_query_rest": "in the SPARQL editor, starting from a worked example; programs use the endpoint {} "
+        "directly.",
+        "door_questions": "Worked questions",
+        "door_questions_rest": "what the graph answers, with tables and charts.",
+        "door_ontology": "The ontology",
+        "door_ontology_rest": "every class and property, with definitions and examples.",
+        "door_dumps": "Download the dataset",
+        "door_void": "About the dataset",
+        "door_void_rest": "its VoID and DCAT description: graphs, endpoint and dumps.",
+        "door_explore": "Explore the network",
+        "door_explore_rest": "on a map, in sortable tables and on a timeline.",
+        "count_factories": "AI Factories",
+        "count_antennas": "AI Factory Antennas",
+        "count_systems": "computing systems",
+        "count_countries": "countries",
+        "count_organisations": "organisations",
+        "count_triples": "triples",
+        "dumps_title": "Download the dataset",
+        "dumps_intro": "Build {} of {}: the ontology, the asserted data and the OWL RL inferences.",
+        "col_file": "File",
+        "col_format": "Format",
+        "col_media_type": "Media type",
+        "col_bytes": "Bytes",
+        "questions_title": "Worked questions",
+        "questions_lead": "Questions the knowledge graph was built to answer, each with its SPARQL query and "
+        "today's answer. Open one to see the answer as a table, or load it into the query editor to change it.",
+        "questions_none": "No worked questions are installed on this server yet.",
+        "at_a_glance": "At a glance",
+        "answer": "Answer",
+        "open_in_editor": "Open in the query editor",
+        "download_answer": "Download the answer as CSV",
+        "answer_failed": "The answer could not be computed: {}",
+        "yes": "Yes",
+        "no": "No",
+        "no_rows": "No rows: the graph holds nothing that answers this question yet.",
+        "rows_total": "{} rows",
+        "rows_first": "{} rows, the first {} shown",
+        "the_query": "The query",
+        "health": "health",
+        "chart_rounds": "AI Factories and antennas per selection round",
+        "chart_countries": "AI Factories and antennas per host country",
+        "chart_focus": "AI Factories and antennas by focus area",
     },
     "de": {
         "skip": "Zum Inhalt springen",
@@ -47,7 +180,7 @@ UI: dict[str, dict[str, str]] = {
         "questions": "Fragen",
         "ontology": "Ontologie",
         "dumps": "Downloads",
-        "void": "VoID",
+        "void": "Über die Daten",
         "language": "Sprache",
         "statements": "Aussagen",
         "statements_about": "Aussagen über {}",
@@ -71,6 +204,142 @@ UI: dict[str, dict[str, str]] = {
         "formats": "Diese Ressource als",
         "footer": "Daten und Ontologie: CC BY 4.0 · jede Aussage nennt ihre Quelle",
         "endpoint": "SPARQL-Endpunkt",
+        "search": "Suchen",
+        "search_label": "Den Graphen durchsuchen",
+        "search_hint": "Namen in jeder Sprache, andere Namen und Kürzel, z. B. LitAI",
+        "search_placeholder": "Name oder Kürzel, z. B. LitAI",
+        "search_title": "Suche",
+        "search_results": "{} gefunden für „{}“",
+        "search_none": "Nichts gefunden für „{}“. Versuchen Sie einen kürzeren Namen, ein Kürzel oder ein Land.",
+        "search_intro": "Geben Sie einen Namen in einer beliebigen Sprache, einen anderen Namen oder ein Kürzel ein.",
+        "search_suggestions": "Vorschläge",
+        "matched": "gefunden als",
+        "explore": "Erkunden",
+        "map": "Karte",
+        "tables": "Tabellen",
+        "timeline": "Zeitleiste",
+        "factories": "KI-Fabriken",
+        "antennas": "KI-Fabrik-Antennen",
+        "systems": "Rechensysteme",
+        "map_title": "Karte des Netzes der KI-Fabriken",
+        "map_intro": "Jede KI-Fabrik, KI-Fabrik-Antenne und jedes Rechensystem an seinem Standort; Linien verbinden "
+        "Antennen mit den Fabriken, mit denen sie verbunden sind. Die Farben zeigen die Auswahlrunde. Jeder Ort steht "
+        "auch in der Tabelle unten.",
+        "map_picture": "Karte Europas mit {} KI-Fabriken, Antennen und Rechensystemen an ihren Standorten",
+        "map_small": "Kleine Karte Europas mit {} KI-Fabriken, Antennen und Rechensystemen; öffnet die große Karte",
+        "map_legend": "Legende",
+        "map_no_round": "keine Auswahlrunde",
+        "map_link": "Antenne, mit einer Fabrik verbunden",
+        "map_places": "Alle Standorte",
+        "map_places_caption": "Was auf der Karte steht und wo es liegt",
+        "map_unplaced": "Für {} davon nennt der Graph noch keinen Standort; sie stehen ohne Ort in der Liste.",
+        "no_site": "noch kein Standort erfasst",
+        "no_coordinates": "nicht auf der Karte: noch keine Koordinaten",
+        "col_name": "Name",
+        "col_acronym": "Kürzel",
+        "col_country": "Land",
+        "col_round": "Auswahlrunde",
+        "col_announced": "Bekannt gegeben",
+        "col_focus": "Schwerpunkte",
+        "col_system": "Rechensystem",
+        "col_site": "Standort",
+        "col_factory": "Verbundene Fabrik",
+        "col_type": "Art",
+        "col_serves": "Dient",
+        "col_kind": "Art",
+        "col_place": "Ort",
+        "filter_country": "Land",
+        "filter_round": "Auswahlrunde",
+        "filter_focus": "Schwerpunkt",
+        "filter_any": "alle",
+        "filters": "Filter",
+        "apply": "Anzeigen",
+        "clear_filters": "Filter zurücksetzen",
+        "rows_shown": "{} von {} angezeigt",
+        "sort_by": "nach {} sortieren",
+        "ascending": "aufsteigend",
+        "descending": "absteigend",
+        "download_csv": "Als CSV herunterladen",
+        "table_intro_factories": "Eine Zeile je KI-Fabrik. Sortieren über die Spaltenköpfe; die Filter stehen in "
+        "der Adresse, so lässt sich eine gefilterte Tabelle teilen oder herunterladen.",
+        "table_intro_antennas": "Eine Zeile je KI-Fabrik-Antenne. Sortieren über die Spaltenköpfe; die Filter "
+        "stehen in der Adresse, so lässt sich eine gefilterte Tabelle teilen oder herunterladen.",
+        "table_intro_systems": "Eine Zeile je Rechensystem, mit den Fabriken und Antennen, denen es dient. "
+        "Sortieren über die Spaltenköpfe; die Filter stehen in der Adresse.",
+        "timeline_title": "Zeitleiste",
+        "timeline_intro": "Die datierten Ereignisse im Graphen, die ältesten zuerst: Auswahlrunden und die "
+        "Aufrufe und Beschlüsse dazu.",
+        "timeline_selected": "Ausgewählt",
+        "timeline_empty": "Der Graph enthält noch keine datierten Ereignisse.",
+        "kinds_title": "Alles im Graphen, nach Art",
+        "kinds_intro": "Jede Art von Dingen, die der Graph beschreibt, mit ihrer Anzahl.",
+        "kind_intro": "Alle Einträge dieser Art, nach Namen.",
+        "count_of": "{} Einträge",
+        "not_found_title": "Seite nicht gefunden",
+        "not_found": "Unter dieser Adresse gibt es keine Seite. Suchen Sie nach dem, was Sie gesucht haben, oder "
+        "beginnen Sie auf der Startseite.",
+        "home": "Startseite",
+        "void_title": "Über den Datensatz (VoID und DCAT)",
+        "void_intro": "Eine maschinenlesbare Beschreibung des Datensatzes: seine Graphen, der SPARQL-Endpunkt, die "
+        "Downloads, Lizenz und Umfang, in den Vokabularen VoID und DCAT. Programme erhalten sie unter dieser "
+        "Adresse als RDF.",
+        "void_download": "Die Beschreibung als",
+        "void_facts": "Kurz gefasst",
+        "void_triples": "Aussagen",
+        "void_subjects": "verschiedene Subjekte",
+        "void_built": "erstellt",
+        "void_graphs": "benannte Graphen",
+        "home_title": "Der Wissensgraph der EuroHPC-KI-Fabriken",
+        "home_lead": "Ein offener Wissensgraph der KI-Fabriken und KI-Fabrik-Antennen, die das Gemeinsame "
+        "Unternehmen EuroHPC ausgewählt hat: die Supercomputer, auf denen sie laufen, ihre Träger, Konsortien, "
+        "Partnerschaften, Schwerpunkte und die Quellen jeder Aussage. Er ist als Linked Data veröffentlicht, mit "
+        "einem SPARQL-1.1-Endpunkt, den jeder abfragen kann.",
+        "in_numbers": "In Zahlen",
+        "built": "Erstellt {} (Build {}).",
+        "use_it": "Nutzen",
+        "door_query": "Den Graphen abfragen",
+        "door_query_rest": "im SPARQL-Editor, ausgehend von einem Beispiel; Programme nutzen direkt den Endpunkt {}.",
+        "door_questions": "Beispielfragen",
+        "door_questions_rest": "was der Graph beantwortet, mit Tabellen und Diagrammen.",
+        "door_ontology": "Die Ontologie",
+        "door_ontology_rest": "jede Klasse und Eigenschaft, mit Definitionen und Beispielen.",
+        "door_dumps": "Den Datensatz herunterladen",
+        "door_void": "Über den Datensatz",
+        "door_void_rest": "seine Beschreibung in VoID und DCAT: Graphen, Endpunkt und Downloads.",
+        "door_explore": "Das Netz erkunden",
+        "door_explore_rest": "auf einer Karte, in sortierbaren Tabellen und auf einer Zeitleiste.",
+        "count_factories": "KI-Fabriken",
+        "count_antennas": "KI-Fabrik-Antennen",
+        "count_systems": "Rechensysteme",
+        "count_countries": "Länder",
+        "count_organisations": "Organisationen",
+        "count_triples": "Tripel",
+        "dumps_title": "Den Datensatz herunterladen",
+        "dumps_intro": "Build {} vom {}: die Ontologie, die erfassten Daten und die OWL-RL-Folgerungen.",
+        "col_file": "Datei",
+        "col_format": "Format",
+        "col_media_type": "Medientyp",
+        "col_bytes": "Bytes",
+        "questions_title": "Beispielfragen",
+        "questions_lead": "Fragen, für deren Beantwortung der Wissensgraph gebaut wurde, jeweils mit ihrer "
+        "SPARQL-Abfrage und der heutigen Antwort. Öffnen Sie eine, um die Antwort als Tabelle zu sehen, oder laden "
+        "Sie sie in den Abfrageeditor, um sie zu ändern.",
+        "questions_none": "Auf diesem Server sind noch keine Beispielfragen installiert.",
+        "at_a_glance": "Auf einen Blick",
+        "answer": "Antwort",
+        "open_in_editor": "Im Abfrageeditor öffnen",
+        "download_answer": "Die Antwort als CSV herunterladen",
+        "answer_failed": "Die Antwort konnte nicht berechnet werden: {}",
+        "yes": "Ja",
+        "no": "Nein",
+        "no_rows": "Keine Zeilen: Der Graph enthält noch nichts, was diese Frage beantwortet.",
+        "rows_total": "{} Zeilen",
+        "rows_first": "{} Zeilen, die ersten {} angezeigt",
+        "the_query": "Die Abfrage",
+        "health": "Zustand",
+        "chart_rounds": "KI-Fabriken und Antennen je Auswahlrunde",
+        "chart_countries": "KI-Fabriken und Antennen je Gastland",
+        "chart_focus": "KI-Fabriken und Antennen nach Schwerpunkt",
     },
 }
 
@@ -121,6 +390,35 @@ REUSED_TERMS: dict[str, tuple[str, str]] = {
     SCHEMA + "sameAs": ("same as", "identisch mit"),
     SCHEMA + "name": ("name", "Name"),
 }
+
+
+# (English, German) names of the kinds of entity, by the kind segment of their IRIs (/id/<kind>/...).
+KIND_NAMES: dict[str, tuple[str, str]] = {
+    "factory": ("AI Factories", "KI-Fabriken"),
+    "antenna": ("AI Factory Antennas", "KI-Fabrik-Antennen"),
+    "gigafactory": ("AI Gigafactories", "KI-Gigafabriken"),
+    "system": ("Computing systems", "Rechensysteme"),
+    "system-class": ("System classes", "Systemklassen"),
+    "country": ("Countries", "Länder"),
+    "city": ("Cities", "Städte"),
+    "organisation": ("Organisations", "Organisationen"),
+    "partnership": ("Partnerships", "Partnerschaften"),
+    "round": ("Selection rounds", "Auswahlrunden"),
+    "event": ("Events", "Ereignisse"),
+    "call": ("Calls", "Aufrufe"),
+    "regulation": ("Regulations", "Verordnungen"),
+    "source": ("Sources", "Quellen"),
+    "focus-area": ("Focus areas", "Schwerpunkte"),
+    "target-group": ("Target groups", "Zielgruppen"),
+}
+
+
+def kind_name(kind: str, language: str) -> str:
+    """The name of a kind of entity for headings; unknown kinds by their IRI segment."""
+    names = KIND_NAMES.get(kind)
+    if names is None:
+        return kind.replace("-", " ").capitalize()
+    return names[1] if language == "de" else names[0]
 
 
 def ui_text(language: str) -> dict[str, str]:
@@ -239,3 +537,27 @@ REUSED_TERMS.update(
         PROV + "Entity": ("provenance entity", "Provenienz-Entität"),
     }
 )
+
+
+MONTHS = {
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+    "de": ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
+           "November", "Dezember"),
+}  # fmt: skip
+
+
+def format_date(iso: str, language: str) -> str:
+    """An xsd:date as people write it: "10 December 2024", "10. Dezember 2024"; anything else unchanged."""
+    try:
+        year, month, day = (int(part) for part in iso[:10].split("-"))
+        name = MONTHS["de" if language == "de" else "en"][month - 1]
+    except (ValueError, IndexError):
+        return iso
+    return f"{day}. {name} {year}" if language == "de" else f"{day} {name} {year}"
+
+
+def format_number(number: int, language: str) -> str:
+    """Thousands separated the reader's way: 4,684 in English, 4.684 in German."""
+    text = f"{number:,}"
+    return text.replace(",", ".") if language == "de" else text

@@ -16,6 +16,8 @@ from aifkg.sparql import FORMATS, ProtocolError
 from aifkg.web.answers import answer
 from aifkg.web.charts import BarChart, bar_chart
 from aifkg.web.entity import link_target
+from aifkg.web.i18n import ui_text
+from aifkg.web.language import page_language
 from aifkg.web.lookup import JSON_RESULTS, Row, labels_of, select
 from aifkg.web.questions import WorkedQuestion, read_question, read_questions
 from aifkg.web.runtime import runtime
@@ -46,7 +48,7 @@ class Answer:
     chart: BarChart | None = None
 
 
-def run_question(question: WorkedQuestion) -> Answer:
+def run_question(question: WorkedQuestion, language: str = "en") -> Answer:
     result = answer(question.text, JSON_RESULTS, other_format=TURTLE, trusted=True)
     if result.content_type.startswith(TURTLE.media_type):
         return Answer(graph_text=result.body.decode("utf-8"))
@@ -56,7 +58,7 @@ def run_question(question: WorkedQuestion) -> Answer:
     variables: list[str] = document["head"]["vars"]
     rows: list[Row] = document["results"]["bindings"]
     iris = {cell["value"] for row in rows[:MAX_SHOWN_ROWS] for cell in row.values() if cell["type"] == "uri"}
-    labels = labels_of(iris, "en")
+    labels = labels_of(iris, language)
     return Answer(
         variables=variables,
         rows=rows[:MAX_SHOWN_ROWS],
@@ -66,21 +68,22 @@ def run_question(question: WorkedQuestion) -> Answer:
     )
 
 
-def overview_charts() -> list[BarChart]:
+def overview_charts(language: str = "en") -> list[BarChart]:
     """Factories and antennas per selection round, per host country and by focus area."""
     aif = runtime().settings.base_iri + "ontology#"
     kinds = f"VALUES ?kind {{ <{aif}AIFactory> <{aif}AIFactoryAntenna> }}"
+    t = ui_text(language)
     charts = []
     for title, prop in (
-        ("AI Factories and antennas per selection round", "selectedIn"),
-        ("AI Factories and antennas per host country", "hostCountry"),
-        ("AI Factories and antennas by focus area", "focusArea"),
+        (t["chart_rounds"], "selectedIn"),
+        (t["chart_countries"], "hostCountry"),
+        (t["chart_focus"], "focusArea"),
     ):
         rows = select(
             f"SELECT ?group (COUNT(DISTINCT ?x) AS ?count) WHERE {{ {kinds} ?x a ?kind ; <{aif}{prop}> ?group }} "
             "GROUP BY ?group"
         )
-        labels = labels_of([row["group"]["value"] for row in rows], "en")
+        labels = labels_of([row["group"]["value"] for row in rows], language)
         chart = bar_chart(["group", "count"], rows, labels, link_target, title)
         if chart is not None:
             charts.append(chart)
@@ -94,7 +97,8 @@ def _html(body: str, status: int = 200) -> Response:
 @blueprint.route("/questions")
 def questions() -> Response:
     folder = runtime().settings.queries_dir
-    return _html(render_template("questions.html", questions=read_questions(folder), charts=overview_charts()))
+    charts = overview_charts(page_language())
+    return _html(render_template("questions.html", questions=read_questions(folder), charts=charts))
 
 
 @blueprint.route("/questions/<name>")
@@ -103,7 +107,7 @@ def question(name: str) -> Response:
     if found is None:
         abort(404)
     try:
-        result, error, status = run_question(found), None, 200
+        result, error, status = run_question(found, page_language()), None, 200
     except ProtocolError as failure:
         result, error, status = None, failure.message, failure.status
     return _html(render_template("question.html", question=found, result=result, error=error, href=link_target), status)
@@ -148,10 +152,10 @@ class Link:
     href: str | None
 
 
-def members_of(class_name: str) -> list[Link]:
-    """Every instance of one of our classes (e.g. AIFactory), by English label, for the home page."""
+def members_of(class_name: str, language: str = "en") -> list[Link]:
+    """Every instance of one of our classes (e.g. AIFactory), by label in `language`, for the home page."""
     aif = runtime().settings.base_iri + "ontology#"
     rows = select(f"SELECT DISTINCT ?x WHERE {{ ?x a <{aif}{class_name}> FILTER(isIRI(?x)) }}")
-    labels = labels_of([row["x"]["value"] for row in rows], "en")
+    labels = labels_of([row["x"]["value"] for row in rows], language)
     links = [Link(labels.get(row["x"]["value"], row["x"]["value"]), link_target(row["x"]["value"])) for row in rows]
     return sorted(links, key=lambda link: link.label.lower())

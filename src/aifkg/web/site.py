@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, render_template, send_file
+from flask import Blueprint, Response, abort, render_template, request, send_file
 
 from aifkg.build import DUMP_FORMATS
 from aifkg.export import DUMP_MEDIA_TYPES, DatasetFacts, describe_dataset
+from aifkg.web.catalogue import THING_KINDS
+from aifkg.web.explore import explorer, small_map_size
+from aifkg.web.language import page_language
 from aifkg.web.negotiation import graph_response, wants_html
 from aifkg.web.pages import members_of
 from aifkg.web.runtime import runtime
 
 blueprint = Blueprint("site", __name__)
+VOID_FORMATS = (("turtle", "Turtle"), ("jsonld", "JSON-LD"), ("ntriples", "N-Triples"), ("rdfxml", "RDF/XML"))
 
 
 def public_url() -> str:
@@ -35,31 +39,46 @@ def dataset_facts() -> DatasetFacts:
     )
 
 
-def headline_counts() -> dict[str, int]:
-    """Factories, antennas, systems, countries and triples, for the home page."""
+def headline_counts() -> list[tuple[str, int, str | None]]:
+    """Factories, antennas, systems, countries, organisations and triples for the home page: the key of
+    each one's name in the page words, the number, and the page that lists them."""
     state = runtime()
     per_class = state.build.stats.entities_per_class
     ontology = state.settings.base_iri + "ontology#"
-    return {
-        "AI Factories": per_class.get(ontology + "AIFactory", 0),
-        "AI Factory Antennas": per_class.get(ontology + "AIFactoryAntenna", 0),
-        "computing systems": per_class.get(ontology + "ComputingSystem", 0),
-        "countries": per_class.get("https://schema.org/Country", 0),
-        # ORG makes every factory and antenna (an org:OrganizationalCollaboration) an org:Organization too
-        "organisations": per_class.get("http://www.w3.org/ns/org#Organization", 0)
-        - per_class.get("http://www.w3.org/ns/org#OrganizationalCollaboration", 0),
-        "triples": state.build.stats.total_triples,
-    }
+    organisations = per_class.get("http://www.w3.org/ns/org#Organization", 0)
+    # ORG makes every factory and antenna (an org:OrganizationalCollaboration) an org:Organization too
+    organisations -= per_class.get("http://www.w3.org/ns/org#OrganizationalCollaboration", 0)
+    return [
+        ("count_factories", per_class.get(ontology + "AIFactory", 0), "/factories"),
+        ("count_antennas", per_class.get(ontology + "AIFactoryAntenna", 0), "/antennas"),
+        ("count_systems", per_class.get(ontology + "ComputingSystem", 0), "/systems"),
+        ("count_countries", per_class.get("https://schema.org/Country", 0), "/id/country/"),
+        ("count_organisations", organisations, "/id/organisation/"),
+        ("count_triples", state.build.stats.total_triples, "/dumps/"),
+    ]
 
 
 @blueprint.route("/")
 def home() -> Response:
     """What the graph is, its size and age, and the doors into it (query, questions, ontology, dumps, VoID)."""
     state = runtime()
-    members = [("AI Factories", members_of("AIFactory")), ("AI Factory Antennas", members_of("AIFactoryAntenna"))]
+    language = page_language()
+    members = [
+        ("factories", members_of("AIFactory", language)),
+        ("antennas", members_of("AIFactoryAntenna", language)),
+    ]
+    catalogue = explorer().catalogue
+    markers = sum(1 for _, name, _ in THING_KINDS for thing in catalogue.instances(name) if thing in catalogue.sites)
     return Response(
         render_template(
-            "home.html", counts=headline_counts(), build=state.build, dumps=DUMP_MEDIA_TYPES, members=members
+            "home.html",
+            counts=headline_counts(),
+            build=state.build,
+            dumps=DUMP_MEDIA_TYPES,
+            members=members,
+            things=markers,
+            small_map=small_map_size(),
+            endpoint=public_url() + "sparql",
         ),
         content_type="text/html; charset=utf-8",
     )
@@ -67,7 +86,16 @@ def home() -> Response:
 
 @blueprint.route("/.well-known/void")
 def void() -> Response:
-    return graph_response(describe_dataset(dataset_facts()))
+    """VoID and DCAT: a page for people (with the RDF one link away), RDF for programs."""
+    if wants_html() and "format" not in request.args:
+        facts = dataset_facts()
+        return Response(
+            render_template("void.html", facts=facts, formats=VOID_FORMATS),
+            content_type="text/html; charset=utf-8",
+        )
+    response = graph_response(describe_dataset(dataset_facts()))
+    response.vary.add("Accept")
+    return response
 
 
 @blueprint.route("/dumps/")
