@@ -1,6 +1,6 @@
 """Entity pages, the query editor, /gaps and /changes in a real browser, on the REAL graph.
 
-Debian's headless Chromium driven by Playwright against the real server (conftest's start_server, granian).
+Debian's headless Chromium driven by Playwright against the real server (conftest's start_server).
 Every test fails on a JavaScript error, a console error (a Content-Security-Policy violation among them) or
 a request to any host but the server; axe-core (from npm, node_modules/axe-core) must find no serious or
 critical violation at desktop width and at 390 px; the server's HTML must parse strictly as HTML5.
@@ -37,9 +37,9 @@ DRAWN = re.compile(r"^([2-9]|[1-9][0-9]+)$")  # the resource and at least one ne
 
 @pytest.fixture(scope="module")
 def real_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The real graph, built into a fresh cache, served by granian."""
+    """The real graph, built into a fresh cache."""
     live = start_server(
-        ["--cache", str(tmp_path_factory.mktemp("browser-real-cache")), "--server", "granian", "--quiet"],
+        ["--cache", str(tmp_path_factory.mktemp("browser-real-cache")), "--quiet"],
         {"AIFKG_QUERY_TIMEOUT": "10"},
         startup_timeout=300,
     )
@@ -285,7 +285,7 @@ def test_changes_page_with_changes(browser: Browser, tmp_path: Path) -> None:  #
     run_build(mini_settings(tmp_path / "cache", data_dir=data))
     file = next(f for f in data.glob("*.ttl") if '"Big One"@en' in f.read_text(encoding="utf-8"))
     file.write_text(file.read_text(encoding="utf-8").replace('"Big One"@en', '"Big One II"@en'), encoding="utf-8")
-    server = start_server([*mini_source_args(tmp_path / "cache", data), "--server", "granian", "--quiet"], {})
+    server = start_server([*mini_source_args(tmp_path / "cache", data), "--quiet"], {})
     page = open_page(browser, server, DESKTOP, "changes")
     try:
         page.goto("/changes")
