@@ -28,7 +28,6 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import ctypes
-import ctypes.util
 import multiprocessing
 import os
 import queue
@@ -95,7 +94,7 @@ def _die_with_parent() -> None:
     to the end)."""
     parent = os.getppid()
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc = ctypes.CDLL(None, use_errno=True)  # this process's own symbols: libc's among them
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):  # not Linux: the pipe closing still ends an idle worker
         return
@@ -162,8 +161,9 @@ def _serve(conn: Connection, store: Any, base_iri: str | None, prefixes: dict[st
 
 def _zygote_main(control: Connection, dataset_path: str, base_iri: str | None, prefixes: dict[str, str]) -> None:
     """Load once, give up networking, then fork a query worker for every socket the web worker sends."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the server stops us
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by the spawner until now
     _die_with_parent()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps finished workers
     os.environ["RUST_BACKTRACE"] = "0"  # an engine panic is reported to the client in one line, not logged
     store = open_store(Path(dataset_path))
@@ -210,6 +210,7 @@ class _Worker:
     demoted: bool = False
     cpu_used: float = 0.0  # CPU seconds after its last query (a fork starts at zero)
     idle_since: float = 0.0
+    slow: bool = False  # its current query has used DEMOTE_AFTER of CPU (counted in _slow_running)
 
 
 class QueryExecutor:
@@ -241,12 +242,16 @@ class QueryExecutor:
         self._zygote_lock = threading.Lock()
         self._zygote: _Zygote | None = None
         self._workers = 0  # idle or busy
+        self._slow_running = 0  # busy workers whose query has used DEMOTE_AFTER of CPU
         self._closed = False
         self.restarts = 0  # workers replaced after a timeout or a death
 
     # zygote ---------------------------------------------------------------------------------------------
 
     def _spawn_zygote(self) -> _Zygote:
+        # SIGINT blocked in this (spawner) thread is blocked in the child from its first instruction, so a
+        # Ctrl-C while a zygote starts never interrupts its start-up with a traceback; it unblocks it itself
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         parent_end, child_end = self._context.Pipe()
         process = self._context.Process(
             target=_zygote_main,
@@ -340,26 +345,28 @@ class QueryExecutor:
             raise
 
     def _acquire(self, deadline: float) -> _Worker:
-        """An idle live worker; else the first one freed within GROW_AFTER (a burst of quick queries stays on
-        few workers: more processes than cores only add switching, and a fork costs milliseconds); else a new
-        one while below max_size (slow queries are running: a quick one must not queue behind them); else the
-        next one freed before the deadline."""
+        """An idle live worker, else the first one freed. While every worker is busy, another is forked
+        only below `size` or when a slow query holds one (one that has used DEMOTE_AFTER of CPU): then a
+        quick query must not queue behind it, and the kernel shares the CPU between them. A burst of quick
+        queries queues on the workers there are instead: more processes than cores only add switching, and
+        every fork costs milliseconds and copy-on-write faults."""
         while True:
             try:
                 worker = self._idle.get(timeout=min(GROW_AFTER, max(deadline - time.monotonic(), 0.0)))
             except queue.Empty:
-                grown = self._grow(self.max_size)
-                if grown is not None:
-                    return grown
-                try:
-                    worker = self._idle.get(timeout=max(deadline - time.monotonic(), 0.0))
-                except queue.Empty as error:
-                    raise Overloaded("all query workers stayed busy until the time limit") from error
+                if time.monotonic() >= deadline:
+                    raise Overloaded("all query workers stayed busy until the time limit") from None
+                if self._workers < self.size or self._slow_running > 0:
+                    grown = self._grow(self.max_size)
+                    if grown is not None:
+                        return grown
+                continue
             if not worker.conn.poll(0):  # an idle worker has nothing to say; readable means it is gone
                 return worker
             self._discard(worker)
 
     def _release(self, worker: _Worker) -> None:
+        self._done_slow(worker)
         if worker.demoted:
             try:
                 os.setpriority(os.PRIO_PROCESS, worker.pid, 0)  # allowed for root or with CAP_SYS_NICE
@@ -385,7 +392,15 @@ class QueryExecutor:
                 oldest = spare.pop(0)
             self._discard(oldest)
 
+    def _done_slow(self, worker: _Worker) -> None:
+        """The worker's query is over: it no longer counts as a slow query holding a worker."""
+        if worker.slow:
+            worker.slow = False
+            with self._lock:
+                self._slow_running -= 1
+
     def _discard(self, worker: _Worker) -> None:
+        self._done_slow(worker)
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.kill(worker.pid, signal.SIGKILL)
         worker.conn.close()
@@ -406,7 +421,9 @@ class QueryExecutor:
             if not worker.demoted and (spent is None or spent - worker.cpu_used >= DEMOTE_AFTER):
                 with contextlib.suppress(OSError):
                     os.setpriority(os.PRIO_PROCESS, worker.pid, DEMOTED_NICE)
-                worker.demoted = True
+                worker.demoted = worker.slow = True
+                with self._lock:
+                    self._slow_running += 1
 
     def run(self, request: QueryRequest, timeout: float) -> QueryOutcome:
         """Answer `request` within `timeout` seconds from now, or raise QueryTimeout, Overloaded or the

@@ -14,7 +14,6 @@ install), then compare the system call number.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import errno
 import platform
 import struct
@@ -78,7 +77,7 @@ class _SockFprog(ctypes.Structure):
 def deny_network() -> None:
     """Install the filter in this process (inherited by every child it forks); raise SandboxUnavailable."""
     program = network_filter(platform.machine())
-    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    libc = ctypes.CDLL(None, use_errno=True)  # this process's own symbols: libc's among them
     buffer = ctypes.create_string_buffer(program, len(program))
     fprog = _SockFprog(len(program) // 8, ctypes.cast(buffer, ctypes.c_void_p))
     if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
