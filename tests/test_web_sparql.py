@@ -10,6 +10,9 @@ from urllib.parse import urlencode
 import pytest
 from flask.testing import FlaskClient
 from rdflib import Graph
+from werkzeug.test import Client
+
+from aifkg.web.sparql_fast import ProtocolFastPath
 
 COUNT = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
 FACTORIES = "PREFIX aif: <https://example.org/kg/ontology#> SELECT ?f WHERE { ?f a aif:AIFactory } ORDER BY ?f"
@@ -247,3 +250,32 @@ def test_valid_queries_the_server_will_not_finish_are_5xx(client: FlaskClient) -
     response = client.get("/sparql", query_string={"query": "SELECT * { ?s ?p ?o }"})
     assert response.status_code == 500
     assert b"LIMIT" in response.data and response.data.count(b"\n") == 1
+
+
+def test_the_fast_path_and_the_flask_route_answer_alike(app) -> None:  # type: ignore[no-untyped-def]
+    """Programs' queries are answered by the WSGI fast path (sparql_fast.py), the rest by the Flask route:
+    the same request gets the same status, body and headers from both."""
+    layer = app.wsgi_app
+    while not isinstance(layer, ProtocolFastPath):
+        layer = layer.app
+    fast, route = Client(layer), Client(layer.app)  # the fast path, and Flask alone under it
+    requests = [
+        ("get", {"query_string": {"query": "SELECT ?s { ?s ?p ?o } ORDER BY ?s LIMIT 3"}}),
+        ("post", {"data": "ASK { ?s ?p ?o }", "content_type": "application/sparql-query"}),
+        ("post", {"data": {"query": "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 2"}, "headers": {"Accept": "text/turtle"}}),
+        ("get", {"query_string": {"query": "SELECT * {"}}),
+        ("get", {"query_string": {"query": "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"}}),
+        ("get", {"query_string": {"query": "SELECT * { ?s ?p ?o }"}}),  # over the row limit
+        ("get", {"query_string": {"query": "ASK {}", "format": "nonsense"}}),
+        ("post", {"data": b"query=ASK%7B%7D%FF", "content_type": "application/x-www-form-urlencoded"}),
+    ]
+    for method, kwargs in requests:
+        from_fast = getattr(fast, method)("/sparql", **kwargs)
+        from_route = getattr(route, method)("/sparql", **kwargs)
+        assert from_fast.status_code == from_route.status_code, (kwargs, from_fast.data, from_route.data)
+        assert from_fast.data == from_route.data, kwargs
+        compared = ["Content-Type", "ETag", "Cache-Control", "Access-Control-Allow-Origin", "Retry-After"]
+        if from_fast.status_code == 200:
+            compared.append("Vary")  # errors are no-store: what they vary by does not matter to a cache
+        for header in compared:
+            assert from_fast.headers.get(header) == from_route.headers.get(header), (header, kwargs)

@@ -18,28 +18,15 @@ from aifkg.namespace import prefix_table
 from aifkg.sparql import ProtocolError
 from aifkg.web import build_insight, explore, json_documents, linked_data, pages, site, sparql_routes
 from aifkg.web.compression import compress
+from aifkg.web.headers import CORS_HEADERS, SECURITY_HEADERS
 from aifkg.web.i18n import ui_text
 from aifkg.web.language import RememberedLanguage, page_language, remember_language, with_language
 from aifkg.web.negotiation import wants_html
 from aifkg.web.response_cache import ResponseCache
 from aifkg.web.runtime import ResultCache, Runtime
+from aifkg.web.sparql_fast import ProtocolFastPath
 
 LOG = logging.getLogger("aifkg.web")
-# Scripts and styles come from this server only; nothing inline runs. The only exceptions are three fixed
-# <style> elements that the libraries we serve insert themselves, allowed by hash rather than by
-# 'unsafe-inline': YASGUI's table column resizer (its rules, and the drag cursor) and Cytoscape.js (which
-# makes its container position: relative). tests/e2e/test_browser.py fails on any CSP violation, so a
-# library update that changes one of them shows up there; the new hash is in Chromium's console message.
-LIBRARY_STYLE_HASHES = (
-    "'sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk='",  # YASGUI column resizer: .grip-resizable{...}
-    "'sha256-c0O6TmFAkgpNbHxKAa1BrveWHHopjEtC47i0PzMudxg='",  # YASGUI column resizer: *{cursor:col-resize!important}
-    "'sha256-pgvDUBa4IjFA2yuSJ2cqcyxmNYJMborsd0ORcRv9vw8='",  # Cytoscape.js: .__________cytoscape_container {...}
-)
-CSP = (
-    "default-src 'self'; img-src 'self' data:; "
-    f"style-src 'self' {' '.join(LIBRARY_STYLE_HASHES)}; script-src 'self'; "
-    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
-)
 CORS_PATHS = ("/sparql", "/id/", "/ontology", "/.well-known/void", "/dumps/", "/context.jsonld")
 
 
@@ -54,13 +41,11 @@ def _plain(status: int, message: str) -> Response:
 
 def _add_headers(response: Response) -> Response:
     headers = response.headers
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Content-Security-Policy", CSP)
-    headers.setdefault("Referrer-Policy", "no-referrer")
-    headers.setdefault("X-Frame-Options", "DENY")
+    for name, value in SECURITY_HEADERS:
+        headers.setdefault(name, value)
     if request.path.startswith(CORS_PATHS):
-        headers["Access-Control-Allow-Origin"] = "*"
-        headers["Access-Control-Expose-Headers"] = "ETag, Content-Type, Content-Length"
+        for name, value in CORS_HEADERS:
+            headers[name] = value
         if request.method == "OPTIONS":
             headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
             headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, If-None-Match"
@@ -150,6 +135,7 @@ def create_app(
         LOG.exception("unexpected error on %s %s", request.method, request.path)
         return _plain(500, "internal error; the server logged it")
 
+    app.wsgi_app = ProtocolFastPath(app.wsgi_app, app.extensions["aifkg"])  # type: ignore[method-assign]
     if settings.result_cache_entries > 0:
         app.wsgi_app = ResponseCache(  # type: ignore[method-assign]
             app.wsgi_app, max_entries=settings.result_cache_entries, max_bytes=settings.result_cache_bytes

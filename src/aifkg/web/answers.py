@@ -21,7 +21,7 @@ from aifkg.store import (
     QuerySyntaxError,
     TooManyRows,
 )
-from aifkg.web.runtime import CachedAnswer, runtime
+from aifkg.web.runtime import CachedAnswer, Runtime, runtime
 
 TRUSTED_MAX_ROWS = 5_000_000
 FORMAT_BY_NAME = {f.name: f for f in FORMATS}
@@ -56,7 +56,30 @@ def answer(
     server's own fixed queries (pages, /ontology): they are not held to the row limit meant for clients,
     only to the time limit.
     """
-    state = runtime()
+    return answer_from(
+        runtime(),
+        query_text,
+        result_format,
+        other_format=other_format,
+        default_graphs=default_graphs,
+        named_graphs=named_graphs,
+        bindings=bindings,
+        trusted=trusted,
+    )
+
+
+def answer_from(
+    state: Runtime,
+    query_text: str,
+    result_format: ResultFormat | None,
+    *,
+    other_format: ResultFormat | None = None,
+    default_graphs: tuple[str, ...] = (),
+    named_graphs: tuple[str, ...] = (),
+    bindings: dict[str, str] | None = None,
+    trusted: bool = False,
+) -> CachedAnswer:
+    """`answer` with the runtime given, for callers outside a Flask request (the protocol's fast path)."""
     names = (result_format.name if result_format else None, other_format.name if other_format else None)
     bound = tuple(sorted((bindings or {}).items()))
     key = (query_text, names, default_graphs, named_graphs, bound, trusted)

@@ -21,14 +21,12 @@ def accept_pairs() -> list[tuple[str, float]]:
 
 
 @lru_cache(maxsize=512)
-def _negotiated(kind: str, accept_header: str) -> ResultFormat | None:
-    """Clients send a handful of distinct Accept headers: each is parsed and matched once."""
+def negotiated(kind: str, accept_header: str) -> ResultFormat | None:
+    """The best format of `kind` for an Accept header (None: nothing fits). Clients send a handful of
+    distinct Accept headers: each is parsed and matched once."""
+    accept_header = accept_header[:1024]
     pairs = [(value, quality) for value, quality in parse_accept_header(accept_header, MIMEAccept)]
     return negotiate(kind, pairs or NO_ACCEPT)
-
-
-def choose_format(kind: str) -> ResultFormat | None:
-    return _negotiated(kind, request.headers.get("Accept", "")[:1024])
 
 
 def wants_html() -> bool:

@@ -16,10 +16,10 @@ from werkzeug.exceptions import HTTPException
 from aifkg.export import describe_service
 from aifkg.query_text import QueryTextError, TextLimits, check_text
 from aifkg.sparql import ProtocolError, ResultFormat, format_by_parameter
-from aifkg.web.answers import answer, send_answer
-from aifkg.web.negotiation import choose_format, graph_response, wants_html
+from aifkg.web.answers import answer_from, send_answer
+from aifkg.web.negotiation import graph_response, negotiated, wants_html
 from aifkg.web.pages import query_page
-from aifkg.web.runtime import runtime
+from aifkg.web.runtime import CachedAnswer, Runtime, runtime
 from aifkg.web.site import dataset_facts
 
 blueprint = Blueprint("sparql", __name__)
@@ -79,7 +79,7 @@ def _body() -> bytes:
     return bytes(received)
 
 
-def _parameters(raw: bytes, where: str) -> MultiDict[str, str]:
+def parameters(raw: bytes, where: str) -> MultiDict[str, str]:
     """Form-encoded parameters, decoded strictly: text that is not UTF-8 is refused, never replaced."""
     try:
         pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, encoding="utf-8", errors="strict")
@@ -99,7 +99,7 @@ def _charset_is_utf8() -> None:
 
 def _read_request() -> tuple[str | None, tuple[str, ...], tuple[str, ...], str | None]:
     """(query, default-graph-uri values, named-graph-uri values, format) from any allowed request shape."""
-    args = _parameters(request.query_string, "query string")
+    args = parameters(request.query_string, "query string")
     values = args
     query: str | None
     if "update" in args:
@@ -121,7 +121,7 @@ def _read_request() -> tuple[str | None, tuple[str, ...], tuple[str, ...], str |
             except UnicodeError as error:
                 raise ProtocolError(400, "the query body is not valid UTF-8") from error
         else:
-            values = _parameters(_body(), "form body")
+            values = parameters(_body(), "form body")
             if "update" in values:
                 raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is refused")
             if "query" in args:
@@ -136,7 +136,7 @@ def _read_request() -> tuple[str | None, tuple[str, ...], tuple[str, ...], str |
     return query, tuple(both("default-graph-uri")), tuple(both("named-graph-uri")), _single(both("format"), "format")
 
 
-def _formats(format_parameter: str | None) -> tuple[ResultFormat | None, ResultFormat | None]:
+def formats_for(format_parameter: str | None, accept_header: str) -> tuple[ResultFormat | None, ResultFormat | None]:
     """The format for solutions and the one for graphs: by `format=` when given, else by Accept. Chosen
     before the query runs, as only the engine knows which kind the query returns."""
     if format_parameter:
@@ -149,14 +149,43 @@ def _formats(format_parameter: str | None) -> tuple[ResultFormat | None, ResultF
         if chosen == [None, None]:
             format_by_parameter(format_parameter, "results")  # raises the 400 that names the formats
         return chosen[0], chosen[1]
-    results, graph = choose_format("results"), choose_format("graph")
+    results, graph = negotiated("results", accept_header), negotiated("graph", accept_header)
     if results is None and graph is None:
         raise ProtocolError(406, "none of the accepted media types is a SPARQL result or RDF format")
     return results, graph
 
 
+def answer_query(
+    state: Runtime,
+    query: str,
+    default_graphs: tuple[str, ...],
+    named_graphs: tuple[str, ...],
+    formats: tuple[ResultFormat | None, ResultFormat | None],
+) -> CachedAnswer:
+    """A client's query, checked (graph IRIs, text limits, SERVICE and updates named) and answered."""
+    for iri in default_graphs + named_graphs:
+        if not ABSOLUTE_IRI.match(iri) or any(char in iri for char in '<>" {}|\\^`\n'):
+            raise ProtocolError(400, "default-graph-uri and named-graph-uri must be absolute IRIs")
+    settings = state.settings
+    try:
+        check_text(query, TextLimits(settings.max_query_bytes, settings.max_nesting))
+    except QueryTextError as error:
+        raise ProtocolError(403 if error.kind == "update" else 400, error.message) from error
+    results_format, graph_format = formats
+    return answer_from(
+        state,
+        query,
+        results_format or graph_format,
+        other_format=graph_format if results_format else None,
+        default_graphs=default_graphs,
+        named_graphs=named_graphs,
+    )
+
+
 @blueprint.route("/sparql", methods=["GET", "POST", "OPTIONS"])
 def sparql() -> Response:
+    """The protocol for what the fast path (sparql_fast.py) leaves to Flask: pages, the Service
+    Description, OPTIONS, chunked bodies, and every request in tests that call the route itself."""
     if request.method == "OPTIONS":
         return Response(status=204)
     query, default_graphs, named_graphs, format_parameter = _read_request()
@@ -166,20 +195,5 @@ def sparql() -> Response:
         if wants_html():
             return query_page()
         return graph_response(describe_service(dataset_facts()), "Accept")
-    for iri in default_graphs + named_graphs:
-        if not ABSOLUTE_IRI.match(iri) or any(char in iri for char in '<>" {}|\\^`\n'):
-            raise ProtocolError(400, "default-graph-uri and named-graph-uri must be absolute IRIs")
-    settings = runtime().settings
-    try:
-        check_text(query, TextLimits(settings.max_query_bytes, settings.max_nesting))
-    except QueryTextError as error:
-        raise ProtocolError(403 if error.kind == "update" else 400, error.message) from error
-    results_format, graph_format = _formats(format_parameter)
-    result = answer(
-        query,
-        results_format or graph_format,
-        other_format=graph_format if results_format else None,
-        default_graphs=default_graphs,
-        named_graphs=named_graphs,
-    )
-    return send_answer(result)
+    formats = formats_for(format_parameter, request.headers.get("Accept", ""))
+    return send_answer(answer_query(runtime(), query, default_graphs, named_graphs, formats))
