@@ -215,11 +215,12 @@ def best_title(iri: str, properties: list[PropertyGroup], language: str) -> str:
 
 def sources_of(iri: str, language: str = "en") -> list[SourceDocument]:
     rows = select(
-        f"SELECT ?src ?title ?issued ?url ?language ?publisher WHERE {{ <{iri}> <{DCTERMS_SOURCE}> ?src . "
+        f"SELECT ?this ?src ?title ?issued ?url ?language ?publisher WHERE {{ ?this <{DCTERMS_SOURCE}> ?src . "
         f"OPTIONAL {{ ?src <{DCTERMS}title> ?title }} OPTIONAL {{ ?src <{DCTERMS}issued> ?issued }} "
         f"OPTIONAL {{ ?src <{SCHEMA}url> ?url }} OPTIONAL {{ ?src <{DCTERMS}language> ?language }} "
         f"OPTIONAL {{ ?src <{DCTERMS}publisher> ?publisher FILTER(isLiteral(?publisher)) }} "
-        "} ORDER BY DESC(?issued) ?src"
+        "} ORDER BY DESC(?issued) ?src",
+        {"this": iri},
     )
     documents: OrderedDict[str, SourceDocument] = OrderedDict()
     for row in rows:
@@ -309,14 +310,16 @@ def render_resource(iri: str) -> Response | None:
     settings = runtime().settings
     language = reader_language()
     outgoing_rows = select(
-        f"SELECT ?p ?o ?g ?pLabel ?oLabel WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} "
-        f"{label_pattern('p', language)} {label_pattern('o', language)} }}"
+        f"SELECT ?this ?p ?o ?g ?pLabel ?oLabel WHERE {{ GRAPH ?g {{ ?this ?p ?o }} "
+        f"{label_pattern('p', language)} {label_pattern('o', language)} }}",
+        {"this": iri},
     )
     if not outgoing_rows:
         return None
     incoming_rows = select(
-        f"SELECT ?p ?s ?g ?pLabel ?sLabel WHERE {{ GRAPH ?g {{ ?s ?p <{iri}> }} "
-        f"{label_pattern('p', language)} {label_pattern('s', language)} }} LIMIT {MAX_INCOMING}"
+        f"SELECT ?this ?p ?s ?g ?pLabel ?sLabel WHERE {{ GRAPH ?g {{ ?s ?p ?this }} "
+        f"{label_pattern('p', language)} {label_pattern('s', language)} }} LIMIT {MAX_INCOMING}",
+        {"this": iri},
     )
     inferred = settings.graph_iri("inferred")
     properties = group_statements(outgoing_rows, "o", inferred, language, currency_of(outgoing_rows))

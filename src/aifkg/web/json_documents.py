@@ -64,8 +64,9 @@ def resource_jsonld(iri: str) -> Response:
     """Compacted JSON-LD of a resource: its own node first, then the nodes that link to it; the context by
     reference (its URL, also in a Link header)."""
     result = answer(
-        f"CONSTRUCT {{ <{iri}> ?p ?o . ?s ?q <{iri}> }} WHERE {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?q <{iri}> }} }}",
+        "CONSTRUCT { ?this ?p ?o . ?s ?q ?this } WHERE { { ?this ?p ?o } UNION { ?s ?q ?this } }",
         NTRIPLES,
+        bindings={"this": iri},
         trusted=True,
     )
     triples = ox.parse(result.body, format=ox.RdfFormat.N_TRIPLES)

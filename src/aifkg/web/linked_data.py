@@ -39,14 +39,15 @@ def describe_resource(iri: str) -> Response:
             abort(404)
         return page
     chosen = graph_format()
-    exists = answer(f"ASK {{ <{iri}> ?p ?o }}", JSON_RESULTS, trusted=True)
+    exists = answer("ASK { ?this ?p ?o }", JSON_RESULTS, bindings={"this": iri}, trusted=True)
     if not json.loads(exists.body)["boolean"]:
         abort(404)
     if chosen.name == "jsonld":
         return resource_jsonld(iri)  # compacted with the published context
     result = answer(
-        f"CONSTRUCT {{ <{iri}> ?p ?o . ?s ?q <{iri}> }} WHERE {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?q <{iri}> }} }}",
+        "CONSTRUCT { ?this ?p ?o . ?s ?q ?this } WHERE { { ?this ?p ?o } UNION { ?s ?q ?this } }",
         chosen,
+        bindings={"this": iri},
         trusted=True,
     )
     return send_answer(result)

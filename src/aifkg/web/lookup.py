@@ -52,9 +52,10 @@ def label_pattern(variable: str, language: str) -> str:
     )
 
 
-def select(query: str) -> list[Row]:
-    """Rows of one of the server's own SELECT queries, as SPARQL JSON bindings."""
-    result = answer(query, JSON_RESULTS, trusted=True)
+def select(query: str, bindings: dict[str, str] | None = None) -> list[Row]:
+    """Rows of one of the server's own SELECT queries, as SPARQL JSON bindings; `bindings` gives IRIs for
+    variables (bound by the engine, never spliced into the text; the SELECT must project them)."""
+    result = answer(query, JSON_RESULTS, bindings=bindings, trusted=True)
     rows: list[Row] = json.loads(result.body)["results"]["bindings"]
     return rows
 
