@@ -64,6 +64,18 @@ def build(settings: Settings) -> Build:
 
 
 @pytest.fixture(scope="session")
+def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The project's own graph (ontology/, data/, shapes/), in a cache of the test session's own."""
+    return settings_from_env({}, cache_dir=tmp_path_factory.mktemp("real-cache"))
+
+
+@pytest.fixture(scope="session")
+def real_build(real_settings: Settings) -> Build:
+    """The project's graph, built once for every module that tests on it."""
+    return run_build(real_settings)
+
+
+@pytest.fixture(scope="session")
 def app(settings: Settings, build: Build) -> Iterator[Flask]:
     application = create_app(settings, build)
     yield application

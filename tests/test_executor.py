@@ -126,9 +126,9 @@ def test_admission_is_bounded(build: Build) -> None:
     pool = QueryExecutor(build.dataset_path, size=1, max_size=1, queue_limit=1)
     pool.warm_up()
     try:
-        threads, outcomes = _slow_in_background(pool, 1, timeout=3.0)
+        threads, outcomes = _slow_in_background(pool, 1, timeout=2.0)
         _wait_until(lambda: _busy_workers(pool) == 1)
-        waiting, waited = _slow_in_background(pool, 1, timeout=30.0)  # takes the one queue place
+        waiting, waited = _slow_in_background(pool, 1, timeout=4.0)  # takes the one queue place
         _wait_until(lambda: pool._admission._value == 0)  # type: ignore[attr-defined]
         with pytest.raises(Overloaded):
             pool.run(ASK, timeout=5)

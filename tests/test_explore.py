@@ -17,8 +17,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from aifkg.build import Build, run_build
-from aifkg.config import Settings, settings_from_env
+from aifkg.build import Build
+from aifkg.config import Settings
 from aifkg.web import create_app, explore
 from aifkg.web.catalogue import Catalogue, Name
 from aifkg.web.geo import clip, decode_arcs, fit, ring_points
@@ -368,16 +368,6 @@ def test_pages_and_static_files_are_gzipped_once(client: FlaskClient) -> None:
 
 
 # ---- the real graph ----
-
-
-@pytest.fixture(scope="module")
-def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return settings_from_env({}, cache_dir=tmp_path_factory.mktemp("explore-real-cache"))
-
-
-@pytest.fixture(scope="module")
-def real_build(real_settings: Settings) -> Build:
-    return run_build(real_settings)
 
 
 @pytest.fixture(scope="module")

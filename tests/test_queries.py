@@ -16,8 +16,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from aifkg.build import Build, run_build
-from aifkg.config import PROJECT_ROOT, Settings, settings_from_env
+from aifkg.build import Build
+from aifkg.config import PROJECT_ROOT, Settings
 from aifkg.store import QueryRequest, execute, open_store
 
 QUERIES = sorted((PROJECT_ROOT / "queries").glob("*.rq"))
@@ -36,16 +36,6 @@ def test_query_has_a_header(path: Path) -> None:
     lines = path.read_text(encoding="utf-8").splitlines()
     assert re.match(r"# Q\d+\. \S", lines[0]), "first line: # Qn. <the question>"
     assert any(line.startswith("# Answer:") for line in lines[:6]), "a '# Answer:' line says what comes back"
-
-
-@pytest.fixture(scope="module")
-def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return settings_from_env({}, cache_dir=tmp_path_factory.mktemp("real-cache"))
-
-
-@pytest.fixture(scope="module")
-def real_build(real_settings: Settings) -> Build:
-    return run_build(real_settings)
 
 
 @pytest.fixture(scope="module")
