@@ -13,45 +13,11 @@ import pytest
 from rdflib import Graph, Literal, Namespace
 from rdflib.namespace import DCTERMS, OWL, RDF, XSD
 
+from tests.test_owl2_datatypes import OWL2_DATATYPE_MAP as OWL2_DATATYPES
+
 PROJECT = Path(__file__).resolve().parent.parent
 DATA_FILES = sorted((PROJECT / "data").rglob("*.ttl"))
 AIF = Namespace("https://w3id.org/aifactories/ontology#")
-
-# OWL 2 Structural Specification, section 4: the datatypes of the OWL 2 datatype map.
-OWL2_DATATYPES = {RDF.PlainLiteral, RDF.XMLLiteral, RDF.langString, OWL.real, OWL.rational} | {
-    XSD[name]
-    for name in [
-        "decimal",
-        "integer",
-        "nonNegativeInteger",
-        "nonPositiveInteger",
-        "positiveInteger",
-        "negativeInteger",
-        "long",
-        "int",
-        "short",
-        "byte",
-        "unsignedLong",
-        "unsignedInt",
-        "unsignedShort",
-        "unsignedByte",
-        "double",
-        "float",
-        "string",
-        "normalizedString",
-        "token",
-        "language",
-        "Name",
-        "NCName",
-        "NMTOKEN",
-        "boolean",
-        "hexBinary",
-        "base64Binary",
-        "anyURI",
-        "dateTime",
-        "dateTimeStamp",
-    ]
-}
 
 
 def datatype(value: Literal) -> object:
