@@ -7,6 +7,8 @@ a German reader does not get German data inside English headings.
 
 from __future__ import annotations
 
+from aifkg.namespace import PREFIXES
+
 UI: dict[str, dict[str, str]] = {
     "en": {
         "skip": "Skip to content",
@@ -349,13 +351,13 @@ UI: dict[str, dict[str, str]] = {
     },
 }
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCTERMS = "http://purl.org/dc/terms/"
-ORG = "http://www.w3.org/ns/org#"
-SCHEMA = "https://schema.org/"
-OWL = "http://www.w3.org/2002/07/owl#"
+RDF = PREFIXES["rdf"]
+RDFS = PREFIXES["rdfs"]
+SKOS = PREFIXES["skos"]
+DCTERMS = PREFIXES["dcterms"]
+ORG = PREFIXES["org"]
+SCHEMA = PREFIXES["schema"]
+OWL = PREFIXES["owl"]
 
 # (English, German) names of reused terms; our own terms are labelled in the ontology.
 REUSED_TERMS: dict[str, tuple[str, str]] = {

@@ -12,15 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCTERMS = "http://purl.org/dc/terms/"
-ORG = "http://www.w3.org/ns/org#"
-SCHEMA = "https://schema.org/"
-OWL = "http://www.w3.org/2002/07/owl#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-WGS = "http://www.w3.org/2003/01/geo/wgs84_pos#"
+from aifkg.namespace import PREFIXES
+
+RDF = PREFIXES["rdf"]
+RDFS = PREFIXES["rdfs"]
+SKOS = PREFIXES["skos"]
+DCTERMS = PREFIXES["dcterms"]
+ORG = PREFIXES["org"]
+SCHEMA = PREFIXES["schema"]
+OWL = PREFIXES["owl"]
+XSD = PREFIXES["xsd"]
+WGS = PREFIXES["wgs"]
 
 # The order of statements on a page: a name without ":" or "/" is a term of our own ontology.
 PROPERTY_ORDER: tuple[str, ...] = (
