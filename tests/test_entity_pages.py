@@ -26,13 +26,14 @@ from rdflib.compare import isomorphic
 from aifkg.build import Build, run_build
 from aifkg.config import PROJECT_ROOT, Settings, settings_from_env
 from aifkg.jsonld import _no_remote_documents, compact_document, make_context
+from aifkg.namespace import BASE_IRI
 from aifkg.web import create_app
 from aifkg.web.presentation import PROPERTY_ORDER, format_money, format_number, order_key, show_literal
 from tests.conftest import MINI, mini_settings
 from tests.test_pages import audit
 
 HTML = {"Accept": "text/html"}
-BASE = "https://w3id.org/aifactories/"
+BASE = BASE_IRI
 AIF = BASE + "ontology#"
 ID = BASE + "id/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
