@@ -23,6 +23,7 @@ from aifkg.build import (
     DUMP_FORMATS,
     LOCK_FILE,
     MANIFEST,
+    WARNINGS_FILE,
     BuildError,
     ValidationFailed,
     build_key,
@@ -184,7 +185,7 @@ def _statements(path: Path) -> int:
 
 @pytest.mark.parametrize(("name", "how"), DAMAGED_FILES, ids=[f"{name} {how}" for name, how in DAMAGED_FILES])
 def test_damaged_file_is_rebuilt_not_served(built_cache: Path, tmp_path: Path, name: str, how: str) -> None:
-    assert len(DAMAGED_FILES) == 16
+    assert len(DAMAGED_FILES) == 19
     settings = _copy_cache(built_cache, tmp_path)
     intact = cached_build(settings)
     assert intact is not None and current_build(settings) == intact
@@ -195,7 +196,10 @@ def test_damaged_file_is_rebuilt_not_served(built_cache: Path, tmp_path: Path, n
     again = run_build(settings, progress=messages.append)
     assert messages[0].startswith(f"cached build {again.key} is damaged ({Path(name).name}"), messages[0]
     assert any(m.startswith("reasoning") for m in messages), messages
-    assert _statements(again.folder / name) == again.stats.total_triples
+    if name == WARNINGS_FILE:
+        assert len(json.loads((again.folder / name).read_text(encoding="utf-8"))) == again.warnings
+    else:
+        assert _statements(again.folder / name) == again.stats.total_triples
     assert cached_build(settings) == again == current_build(settings)
 
 

@@ -24,7 +24,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
 from aifkg.build import Build, run_build
-from aifkg.config import PROJECT_ROOT, Settings, settings_from_env
+from aifkg.config import PROJECT_ROOT, Settings
 from aifkg.jsonld import _no_remote_documents, compact_document, make_context
 from aifkg.namespace import BASE_IRI
 from aifkg.web import create_app
@@ -90,16 +90,6 @@ def test_property_order_puts_notes_last_and_unknown_before_them() -> None:
 
 
 # ---- the real graph ----
-
-
-@pytest.fixture(scope="module")
-def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return settings_from_env({}, cache_dir=tmp_path_factory.mktemp("real-cache"), executors=1)
-
-
-@pytest.fixture(scope="module")
-def real_build(real_settings: Settings) -> Build:
-    return run_build(real_settings)
 
 
 @pytest.fixture(scope="module")

@@ -40,10 +40,11 @@ if TYPE_CHECKING:
 
 __all__ = ["Build", "BuildError", "ValidationFailed", "build_key", "cached_build", "current_build", "run_build"]
 
-BUILD_FORMAT = "4"
+BUILD_FORMAT = "5"
 MANIFEST = "build.json"
 LOCK_FILE = "build.lock"  # held while a build is written (run_build), so builders of one cache take turns
 DATASET_FILE = "dataset.nq"
+WARNINGS_FILE = "warnings.json"  # the SHACL warnings of the validation, for /gaps (no validation at serve time)
 DUMP_FORMATS: dict[str, ox.RdfFormat] = {
     "aifkg.ttl": ox.RdfFormat.TURTLE,
     "aifkg.nt": ox.RdfFormat.N_TRIPLES,
@@ -51,7 +52,11 @@ DUMP_FORMATS: dict[str, ox.RdfFormat] = {
     "aifkg.nq": ox.RdfFormat.N_QUADS,
     "aifkg.jsonld": ox.RdfFormat.JSON_LD,
 }
-BUILD_FILES = (DATASET_FILE, *(f"dumps/{name}" for name in DUMP_FORMATS))  # what the manifest vouches for
+BUILD_FILES = (
+    DATASET_FILE,
+    WARNINGS_FILE,
+    *(f"dumps/{name}" for name in DUMP_FORMATS),
+)  # what the manifest vouches for
 DIGEST = "sha256"  # with the CPU's SHA extensions: 1.2 GB/s measured here, blake2b 0.7 GB/s
 KEY_PATTERN = re.compile(r"[0-9a-f]{24}")  # a build key, so `current` cannot name a path
 
@@ -77,6 +82,11 @@ class Build:
 
     def dump_path(self, name: str) -> Path:
         return self.folder / "dumps" / name
+
+    @property
+    def warnings_path(self) -> Path:
+        """JSON: a list of {"focus", "path", "message"}, one per SHACL warning of the build's validation."""
+        return self.folder / WARNINGS_FILE
 
 
 ENGINE_MODULES = (
@@ -342,6 +352,8 @@ def _make_build(settings: Settings, final: Path, key: str, progress: Progress) -
     # folder left half-written (disk full, a crash) is never taken for a build
     try:
         write_build(staging, quads, prefixes, settings.vocabulary)
+        warnings = [{"focus": f.focus_node, "path": f.result_path or "", "message": f.message} for f in report.warnings]
+        (staging / WARNINGS_FILE).write_text(json.dumps(warnings, ensure_ascii=False, indent=1), encoding="utf-8")
         files = {
             name: {"bytes": (staging / name).stat().st_size, DIGEST: file_digest(staging / name)}
             for name in BUILD_FILES
