@@ -86,6 +86,18 @@ def real_build(real_settings: Settings) -> Build:
 
 
 @pytest.fixture(scope="session")
+def real_app(real_settings: Settings, real_build: Build) -> Iterator[Flask]:
+    application = create_app(real_settings, real_build)
+    yield application
+    application.extensions["aifkg"].executor.close()
+
+
+@pytest.fixture()
+def real_client(real_app: Flask) -> FlaskClient:
+    return real_app.test_client()  # a new cookie jar for each test
+
+
+@pytest.fixture(scope="session")
 def app(settings: Settings, build: Build) -> Iterator[Flask]:
     application = create_app(settings, build)
     yield application

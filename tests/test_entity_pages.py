@@ -93,18 +93,6 @@ def test_property_order_puts_notes_last_and_unknown_before_them() -> None:
 
 
 @pytest.fixture(scope="module")
-def real_app(real_settings: Settings, real_build: Build) -> Iterator[Flask]:
-    application = create_app(real_settings, real_build)
-    yield application
-    application.extensions["aifkg"].executor.close()
-
-
-@pytest.fixture()
-def real(real_app: Flask) -> FlaskClient:
-    return real_app.test_client()
-
-
-@pytest.fixture(scope="module")
 def dataset(real_build: Build) -> ox.Store:
     store = ox.Store()
     store.load(path=str(real_build.dataset_path), format=ox.RdfFormat.N_QUADS)
@@ -151,7 +139,7 @@ def row_order(text: str) -> list[str]:
 
 
 def test_every_factory_page_shows_its_money_with_currency_in_both_languages(
-    real: FlaskClient, dataset: ox.Store
+    real_client: FlaskClient, dataset: ox.Store
 ) -> None:
     factories = subjects_with(dataset, AIF + "fundingAmount")
     assert len(factories) >= 5
@@ -159,28 +147,31 @@ def test_every_factory_page_shows_its_money_with_currency_in_both_languages(
         path = "/id/" + subject[len(ID) :]
         currency = one_literal(dataset, subject, AIF + "fundingCurrency")
         amount = one_literal(dataset, subject, AIF + "fundingAmount")
-        english, german = summary_of(page(real, path + "?lang=en")), summary_of(page(real, path + "?lang=de"))
+        english, german = (
+            summary_of(page(real_client, path + "?lang=en")),
+            summary_of(page(real_client, path + "?lang=de")),
+        )
         assert f"{currency} {grouped(amount, 'en')}" in english, path
         assert f"{grouped(amount, 'de')} {currency}" in german, path
         assert f">{amount}<" not in english  # never the raw lexical form
 
 
-def test_systems_show_performance_in_pflops(real: FlaskClient, dataset: ox.Store) -> None:
+def test_systems_show_performance_in_pflops(real_client: FlaskClient, dataset: ox.Store) -> None:
     systems = subjects_with(dataset, AIF + "hplPerformance")
     assert systems
     for subject in systems:
         path = "/id/" + subject[len(ID) :]
         value = one_literal(dataset, subject, AIF + "hplPerformance")
-        assert f"{grouped(value, 'en')} PFlop/s" in page(real, path + "?lang=en"), path
-        assert f"{grouped(value, 'de')} PFlop/s" in page(real, path + "?lang=de"), path
+        assert f"{grouped(value, 'en')} PFlop/s" in page(real_client, path + "?lang=en"), path
+        assert f"{grouped(value, 'de')} PFlop/s" in page(real_client, path + "?lang=de"), path
     for subject in subjects_with(dataset, AIF + "acceleratorCount"):
         count = one_literal(dataset, subject, AIF + "acceleratorCount")
-        assert f"{grouped(count, 'en')} accelerators" in page(real, "/id/" + subject[len(ID) :] + "?lang=en")
+        assert f"{grouped(count, 'en')} accelerators" in page(real_client, "/id/" + subject[len(ID) :] + "?lang=en")
 
 
-def test_summary_comes_first_and_statements_follow_the_order_table(real: FlaskClient, dataset: ox.Store) -> None:
+def test_summary_comes_first_and_statements_follow_the_order_table(real_client: FlaskClient, dataset: ox.Store) -> None:
     for subject in subjects_with(dataset, AIF + "hostCountry")[:12]:
-        text = page(real, "/id/" + subject[len(ID) :])
+        text = page(real_client, "/id/" + subject[len(ID) :])
         assert text.index('id="summary-heading"') < text.index('id="statements-heading"')
         summary = summary_of(text)
         country = values(dataset, subject, AIF + "hostCountry")[0].value
@@ -193,10 +184,10 @@ def test_summary_comes_first_and_statements_follow_the_order_table(real: FlaskCl
             assert order.index(SKOS_NOTE) == len(order) - 1
 
 
-def test_each_statement_names_the_sources_of_its_subject(real: FlaskClient, dataset: ox.Store) -> None:
+def test_each_statement_names_the_sources_of_its_subject(real_client: FlaskClient, dataset: ox.Store) -> None:
     subject = ID + "factory/litai"
     sources = values(dataset, subject, "http://purl.org/dc/terms/source")
-    text = page(real, "/id/factory/litai")
+    text = page(real_client, "/id/factory/litai")
     listed = text.split('id="sources-heading"')[1]
     for number, _ in enumerate(sources, start=1):
         assert f'id="source-{number}"' in listed
@@ -210,27 +201,27 @@ def test_each_statement_names_the_sources_of_its_subject(real: FlaskClient, data
         assert title.replace("'", "&#39;") in listed
 
 
-def test_a_text_is_shown_once_even_when_reasoning_repeats_it(real: FlaskClient, dataset: ox.Store) -> None:
+def test_a_text_is_shown_once_even_when_reasoning_repeats_it(real_client: FlaskClient, dataset: ox.Store) -> None:
     for subject in subjects_with(dataset, SKOS_NOTE)[:15]:
         note = one_literal(dataset, subject, SKOS_NOTE)
-        text = page(real, "/id/" + subject[len(ID) :])
+        text = page(real_client, "/id/" + subject[len(ID) :])
         table = text.split('id="statements-heading"')[1].split("</table>")[0]
         shown = note.replace("&", "&amp;").replace("'", "&#39;").replace('"', "&#34;")
         assert table.count(shown) == 1, subject  # not again as an inferred skos:note
 
 
-def test_source_pages_are_titled_by_their_title(real: FlaskClient, dataset: ox.Store) -> None:
+def test_source_pages_are_titled_by_their_title(real_client: FlaskClient, dataset: ox.Store) -> None:
     for subject in subjects_with(dataset, "http://purl.org/dc/terms/title")[:10]:
         if not subject.startswith(ID + "source/"):
             continue
         title = one_literal(dataset, subject, "http://purl.org/dc/terms/title")
-        text = page(real, "/id/" + subject[len(ID) :])
+        text = page(real_client, "/id/" + subject[len(ID) :])
         heading = re.search(r"<h1>(.*?)</h1>", text)
         assert heading and heading.group(1) == title.replace("&", "&amp;").replace("'", "&#39;").replace('"', "&#34;")
 
 
-def test_neighbourhood_has_a_legend_of_the_kinds_it_draws(real: FlaskClient) -> None:
-    text = page(real, "/id/factory/it4lia")
+def test_neighbourhood_has_a_legend_of_the_kinds_it_draws(real_client: FlaskClient) -> None:
+    text = page(real_client, "/id/factory/it4lia")
     graph = json.loads(audit(text).json_scripts["neighbourhood-data"])
     kinds = {node["data"]["kind"] for node in graph["nodes"]}
     legend = text.split('id="legend-heading"')[1].split("</ul>")[0]
@@ -249,11 +240,11 @@ def context_of(client: FlaskClient) -> dict[str, object]:
     return context
 
 
-def test_resource_json_ld_is_compacted_with_the_published_context(real: FlaskClient) -> None:
-    context = context_of(real)
+def test_resource_json_ld_is_compacted_with_the_published_context(real_client: FlaskClient) -> None:
+    context = context_of(real_client)
     assert context["hostCountry"] == {"@id": "aif:hostCountry", "@type": "@id"}
     assert context["label"] == {"@id": "rdfs:label", "@container": "@language"}
-    response = real.get("/id/factory/litai", headers={"Accept": "application/ld+json"})
+    response = real_client.get("/id/factory/litai", headers={"Accept": "application/ld+json"})
     assert response.mimetype == "application/ld+json"
     document = json.loads(response.data)
     assert document["@context"] == "http://localhost/context.jsonld"
@@ -268,10 +259,10 @@ def test_resource_json_ld_is_compacted_with_the_published_context(real: FlaskCli
 @pytest.mark.parametrize(
     "path", ["/id/factory/litai", "/id/system/jupiter", "/id/country/de", "/id/source/vr-2024-12-10-sweden-ai-factory"]
 )
-def test_resource_json_ld_loads_to_the_same_triples_as_turtle(real: FlaskClient, path: str) -> None:
-    context = context_of(real)
-    turtle = Graph().parse(data=real.get(path, headers={"Accept": "text/turtle"}).data, format="turtle")
-    document = json.loads(real.get(path, headers={"Accept": "application/ld+json"}).data)
+def test_resource_json_ld_loads_to_the_same_triples_as_turtle(real_client: FlaskClient, path: str) -> None:
+    context = context_of(real_client)
+    turtle = Graph().parse(data=real_client.get(path, headers={"Accept": "text/turtle"}).data, format="turtle")
+    document = json.loads(real_client.get(path, headers={"Accept": "application/ld+json"}).data)
     document["@context"] = context  # supplied locally: nothing is fetched
     text = json.dumps(document)
     from_rdflib = Graph().parse(data=text, format="json-ld")
@@ -326,7 +317,7 @@ def test_remote_contexts_are_never_loaded() -> None:
 # ---- the ontology's terms for the editor ----
 
 
-def test_ontology_terms_cover_every_class_and_property(real: FlaskClient) -> None:
+def test_ontology_terms_cover_every_class_and_property(real_client: FlaskClient) -> None:
     ontology = Graph().parse(PROJECT_ROOT / "ontology" / "aifactories.ttl", format="turtle")
     declared = set()
     for kind in ("Class", "ObjectProperty", "DatatypeProperty"):
@@ -338,28 +329,28 @@ def test_ontology_terms_cover_every_class_and_property(real: FlaskClient) -> Non
             )
             if str(s).startswith(AIF)
         }
-    response = real.get("/ontology/terms.json")
+    response = real_client.get("/ontology/terms.json")
     assert response.mimetype == "application/json"
     body = json.loads(response.data)
     terms = {term["iri"]: term for term in body["terms"]}
     assert declared and declared <= set(terms)
     assert all(terms[iri]["prefixed"] == "aif:" + iri[len(AIF) :] and terms[iri]["label"] for iri in declared)
     assert body["prefixes"]["aif"] == AIF
-    assert json.loads(real.get("/ontology/terms.json?lang=de").data)["terms"][0]["label"] != ""
+    assert json.loads(real_client.get("/ontology/terms.json?lang=de").data)["terms"][0]["label"] != ""
 
 
 # ---- /gaps ----
 
 
-def test_gaps_list_every_warning_of_the_build_by_entity(real: FlaskClient, real_build: Build) -> None:
-    found = json.loads(real.get("/gaps", headers={"Accept": "application/json"}).data)
+def test_gaps_list_every_warning_of_the_build_by_entity(real_client: FlaskClient, real_build: Build) -> None:
+    found = json.loads(real_client.get("/gaps", headers={"Accept": "application/json"}).data)
     assert sum(len(entity["gaps"]) for entity in found) == real_build.warnings > 0
-    text = page(real, "/gaps")
+    text = page(real_client, "/gaps")
     assert text.count('class="gap-entity"') == len(found)
     assert text.count("Wanted: a source") == real_build.warnings
     for href in re.findall(r'class="gap-entity"><a href="([^"]+)"', text)[:10]:
-        assert real.get(href, headers=HTML).status_code == 200
-    assert "Gesucht: eine Quelle" in page(real, "/gaps?lang=de")
+        assert real_client.get(href, headers=HTML).status_code == 200
+    assert "Gesucht: eine Quelle" in page(real_client, "/gaps?lang=de")
 
 
 # ---- /changes, on two builds of the mini fixture ----

@@ -11,15 +11,13 @@ import io
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from aifkg.build import Build
-from aifkg.config import Settings
-from aifkg.web import create_app, explore
+from aifkg.web import explore
 from aifkg.web.catalogue import Catalogue, Name
 from aifkg.web.geo import clip, decode_arcs, fit, ring_points
 from aifkg.web.i18n import UI, format_date, format_number
@@ -368,18 +366,6 @@ def test_pages_and_static_files_are_gzipped_once(client: FlaskClient) -> None:
 
 
 # ---- the real graph ----
-
-
-@pytest.fixture(scope="module")
-def real_app(real_settings: Settings, real_build: Build) -> Iterator[Flask]:
-    application = create_app(real_settings, real_build)
-    yield application
-    application.extensions["aifkg"].executor.close()
-
-
-@pytest.fixture()
-def real_client(real_app: Flask) -> FlaskClient:
-    return real_app.test_client()  # a new cookie jar for each test
 
 
 @pytest.mark.parametrize(

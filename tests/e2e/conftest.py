@@ -64,13 +64,18 @@ def start_server(args: list[str], env: dict[str, str], startup_timeout: float = 
     raise RuntimeError("server did not start in time")
 
 
-def stop_server(server: LiveServer) -> None:
-    server.process.terminate()
+def terminate(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then SIGKILL if the process has not gone within 15 s; waits for it either way."""
+    process.terminate()
     try:
-        server.process.wait(timeout=15)
+        process.wait(timeout=15)
     except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait()
+        process.kill()
+        process.wait()
+
+
+def stop_server(server: LiveServer) -> None:
+    terminate(server.process)
     if server.process.stdout:
         server.process.stdout.close()
 

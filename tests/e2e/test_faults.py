@@ -31,7 +31,7 @@ import pytest
 
 from aifkg.build import DATASET_FILE, MANIFEST, Build, run_build
 from tests.conftest import MINI, MINI_BASE, mini_settings
-from tests.e2e.conftest import free_port
+from tests.e2e.conftest import free_port, terminate
 
 pytestmark = pytest.mark.e2e
 COUNT_QUADS = "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"
@@ -178,12 +178,7 @@ class Server:
 
     def stop(self) -> None:
         self.seen.update(descendants(self.process.pid))
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        terminate(self.process)
         wait_until(lambda: not any(alive(p) for p in self.seen), 5)
         kill_all([p for p in self.seen if alive(p)])
         if self.process.stdout:

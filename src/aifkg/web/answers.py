@@ -8,6 +8,8 @@ Retry-After. Nothing else of the engine's inner state reaches a client.
 
 from __future__ import annotations
 
+from typing import TypedDict, Unpack
+
 from flask import Response, request
 
 from aifkg.executor import Overloaded, QueryTimeout
@@ -37,35 +39,26 @@ ENGINE_ERRORS: dict[type[Exception], tuple[int, str]] = {
 }
 
 
-def answer(
-    query_text: str,
-    result_format: ResultFormat | None,
-    *,
-    other_format: ResultFormat | None = None,
-    default_graphs: tuple[str, ...] = (),
-    named_graphs: tuple[str, ...] = (),
-    bindings: dict[str, str] | None = None,
-    trusted: bool = False,
-) -> CachedAnswer:
+class AnswerOptions(TypedDict, total=False):
+    """How to answer a query besides its text and result format (see `answer`)."""
+
+    other_format: ResultFormat | None
+    default_graphs: tuple[str, ...]
+    named_graphs: tuple[str, ...]
+    bindings: dict[str, str] | None
+    trusted: bool
+
+
+def answer(query_text: str, result_format: ResultFormat | None, **options: Unpack[AnswerOptions]) -> CachedAnswer:
     """The serialised answer to a query, from the cache when the build has seen it.
 
     `result_format` is the format for the kind of result it belongs to, `other_format` the one for the other
     kind (the server negotiates both before the engine knows what the query returns). `bindings` gives IRIs
     for variables of the query (pyoxigraph substitutes them: values are never spliced into the text; a
-    SELECT must project the variables it binds). `trusted` marks the
-    server's own fixed queries (pages, /ontology): they are not held to the row limit meant for clients,
-    only to the time limit.
+    SELECT must project the variables it binds). `trusted` marks the server's own fixed queries (pages,
+    /ontology): they are not held to the row limit meant for clients, only to the time limit.
     """
-    return answer_from(
-        runtime(),
-        query_text,
-        result_format,
-        other_format=other_format,
-        default_graphs=default_graphs,
-        named_graphs=named_graphs,
-        bindings=bindings,
-        trusted=trusted,
-    )
+    return answer_from(runtime(), query_text, result_format, **options)
 
 
 def answer_from(

@@ -7,7 +7,7 @@ a German reader does not get German data inside English headings.
 
 from __future__ import annotations
 
-from aifkg.namespace import PREFIXES
+from aifkg.web.presentation import DCTERMS, ORG, OWL, RDF, RDFS, SCHEMA, SKOS
 
 UI: dict[str, dict[str, str]] = {
     "en": {
@@ -351,13 +351,6 @@ UI: dict[str, dict[str, str]] = {
     },
 }
 
-RDF = PREFIXES["rdf"]
-RDFS = PREFIXES["rdfs"]
-SKOS = PREFIXES["skos"]
-DCTERMS = PREFIXES["dcterms"]
-ORG = PREFIXES["org"]
-SCHEMA = PREFIXES["schema"]
-OWL = PREFIXES["owl"]
 
 # (English, German) names of reused terms; our own terms are labelled in the ontology.
 REUSED_TERMS: dict[str, tuple[str, str]] = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Hashable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from cachetools import LRUCache
 
@@ -66,3 +66,21 @@ class BoundedLRU(Generic[Value]):
     def __contains__(self, key: Hashable) -> bool:
         with self._lock:
             return key in self._entries
+
+
+class CacheFigures:
+    """How full a cache kept in a BoundedLRU (`_lru`) is, for /health, the tests and the benchmarks."""
+
+    _lru: BoundedLRU[Any]
+
+    @property
+    def entries(self) -> int:
+        return len(self._lru)
+
+    @property
+    def total_bytes(self) -> int:
+        return self._lru.total_bytes
+
+    @property
+    def max_bytes(self) -> int:
+        return self._lru.max_bytes

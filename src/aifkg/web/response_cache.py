@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from aifkg.web.lru import BoundedLRU
+from aifkg.web.lru import BoundedLRU, CacheFigures
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 CACHED_PREFIXES = ("/sparql", "/id/", "/ontology")
@@ -26,7 +26,7 @@ class StoredResponse:
     etag: str | None
 
 
-class ResponseCache:
+class ResponseCache(CacheFigures):
     """LRU of whole responses, bounded in entries and in bytes (bodies, headers and keys); a response over
     `max_body` (an eighth of `max_bytes` unless given) is passed through and not kept."""
 
@@ -36,18 +36,6 @@ class ResponseCache:
         self.app = app
         self.max_body = max_bytes // 8 if max_body is None else max_body
         self._lru: BoundedLRU[StoredResponse] = BoundedLRU(max_entries, max_bytes, max_value_bytes=max_bytes)
-
-    @property
-    def entries(self) -> int:
-        return len(self._lru)
-
-    @property
-    def total_bytes(self) -> int:
-        return self._lru.total_bytes
-
-    @property
-    def max_bytes(self) -> int:
-        return self._lru.max_bytes
 
     @staticmethod
     def _key(environ: dict[str, Any]) -> tuple[str, ...] | None:

@@ -11,7 +11,7 @@ from flask import current_app
 from aifkg.build import Build
 from aifkg.config import Settings
 from aifkg.executor import QueryExecutor
-from aifkg.web.lru import BoundedLRU
+from aifkg.web.lru import BoundedLRU, CacheFigures
 
 COMPRESS_FROM_BYTES = 2048
 
@@ -35,7 +35,7 @@ class CachedAnswer:
         return self.gzipped
 
 
-class ResultCache:
+class ResultCache(CacheFigures):
     """LRU of answers; safe because the data only changes with a new build (a new build, a new cache).
 
     Bounded in entries and in bytes (the answers' bodies, their gzipped copies and the texts of the keys,
@@ -47,18 +47,6 @@ class ResultCache:
         self._lru: BoundedLRU[CachedAnswer] = BoundedLRU(capacity, max_bytes)
         self.hits = 0
         self.misses = 0
-
-    @property
-    def entries(self) -> int:
-        return len(self._lru)
-
-    @property
-    def total_bytes(self) -> int:
-        return self._lru.total_bytes
-
-    @property
-    def max_bytes(self) -> int:
-        return self._lru.max_bytes
 
     @property
     def max_entry_bytes(self) -> int:
