@@ -24,16 +24,22 @@ from aifkg.build import (
     LOCK_FILE,
     MANIFEST,
     WARNINGS_FILE,
+    Build,
     BuildError,
     ValidationFailed,
     build_key,
-    cached_build,
     current_build,
     run_build,
 )
 from aifkg.cli import main
 from aifkg.config import Settings
 from tests.conftest import MINI, mini_settings, mini_source_args
+
+
+def cached_build(settings: Settings) -> Build | None:
+    """The finished build for the current inputs, if one is on disk and intact (what run_build would reuse)."""
+    key = build_key(settings)
+    return build_module._read_manifest(settings.cache_dir / "builds" / key, key)
 
 
 def _copy_mini(tmp_path: Path) -> Path:

@@ -38,7 +38,7 @@ from aifkg.stats import GraphStats, compute_stats
 if TYPE_CHECKING:
     from aifkg.pipeline import Progress
 
-__all__ = ["Build", "BuildError", "ValidationFailed", "build_key", "cached_build", "current_build", "run_build"]
+__all__ = ["Build", "BuildError", "ValidationFailed", "build_key", "current_build", "run_build"]
 
 BUILD_FORMAT = "5"
 MANIFEST = "build.json"
@@ -231,12 +231,6 @@ def current_build(settings: Settings) -> Build | None:
         return None
     if not KEY_PATTERN.fullmatch(key):  # a path ("../../etc") or garbage
         return None
-    return _read_manifest(settings.cache_dir / "builds" / key, key)
-
-
-def cached_build(settings: Settings) -> Build | None:
-    """The finished build for the current inputs, if one is on disk and intact."""
-    key = build_key(settings)
     return _read_manifest(settings.cache_dir / "builds" / key, key)
 
 

@@ -65,10 +65,6 @@ FORMAT_PARAMETER_NAMES = {
 }
 
 
-def form_kind(form: str) -> str:
-    return "results" if form in {"SELECT", "ASK"} else "graph"
-
-
 def formats_of(kind: str) -> list[ResultFormat]:
     return [f for f in FORMATS if f.kind == kind]
 
