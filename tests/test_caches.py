@@ -1,18 +1,22 @@
-"""The two answer caches (ResultCache for serialised answers, ResponseCache for whole GET responses): LRU,
-bounded in entries and in bytes, and never holding one answer over an eighth of the byte budget."""
+"""The caches: the two answer caches (ResultCache for serialised answers, ResponseCache for whole GET
+responses), LRU, bounded in entries and in bytes and never holding one answer over an eighth of the byte
+budget; the LRU they share (BoundedLRU), and the gzip copies of dumps kept in it."""
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, Response
 
 from aifkg.build import Build
 from aifkg.config import Settings, settings_from_env
 from aifkg.web import create_app
+from aifkg.web.compression import TaggedGzip
+from aifkg.web.lru import BoundedLRU
 from aifkg.web.response_cache import ResponseCache
 from aifkg.web.runtime import CachedAnswer, ResultCache
 
@@ -217,3 +221,40 @@ def test_app_bounds_both_caches_by_the_setting(small_cache_app: Flask) -> None:
         assert big.status_code == 200 and len(big.data) > 2 * KIB
     assert result_cache.entries == 1 and response_cache.entries == 1  # answered, not kept
     assert client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"}, headers=accept).data == small.data
+
+
+# The LRU under every cache, and the gzip copies of static files and dumps kept in it
+
+
+def test_bounded_lru_keeps_the_recently_used_within_entries_and_bytes() -> None:
+    lru: BoundedLRU[str] = BoundedLRU(max_entries=3, max_bytes=100, max_value_bytes=80)
+    for name in "abc":
+        assert lru.put(name, name.upper(), 10)
+    assert lru.get("a") == "A"  # "b" is now the least recently used
+    lru.put("d", "D", 10)  # a fourth entry: the least recently used goes
+    assert "b" not in lru and len(lru) == 3 and lru.total_bytes == 30
+    assert not lru.put("huge", "H", 81)  # over the bound for one value: refused, nothing evicted
+    assert len(lru) == 3
+    lru.put("e", "E", 80)  # 110 bytes with "c", "a" and "d": the oldest go until it fits
+    assert [name for name in "cade" if name in lru] == ["a", "d", "e"] and lru.total_bytes == 100
+
+
+def test_bounded_lru_with_no_room_keeps_nothing() -> None:
+    lru: BoundedLRU[str] = BoundedLRU(max_entries=0, max_bytes=100)
+    assert not lru.put("a", "A", 1) and lru.get("a") is None
+
+
+def test_a_dump_is_compressed_once_per_etag() -> None:
+    tagged = TaggedGzip()
+    calls: list[int] = []
+
+    class Body(Response):
+        def get_data(self, as_text: bool = False) -> Any:
+            calls.append(1)
+            return b"<a> <b> <c> .\n" * 500
+
+    first = tagged.body('"dump-1"', Body())
+    assert tagged.body('"dump-1"', Body()) == first and len(calls) == 1
+    assert gzip.decompress(first) == b"<a> <b> <c> .\n" * 500
+    tagged.body('"dump-2"', Body())
+    assert len(calls) == 2  # another tag, another build: compressed again

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import gzip
 import os
-import threading
-from collections import OrderedDict
 from pathlib import Path
 
 from flask import Response, current_app, request
+
+from aifkg.web.lru import BoundedLRU
 
 COMPRESSIBLE = {
     "text/html", "text/css", "text/plain", "text/csv", "text/turtle", "application/javascript",
@@ -29,8 +29,7 @@ class StaticGzip:
     """Compressed bodies of static files, keyed by path, size and modification time."""
 
     def __init__(self) -> None:
-        self._bodies: dict[tuple[str, int, int], bytes] = {}
-        self._lock = threading.Lock()
+        self._bodies: BoundedLRU[bytes] = BoundedLRU(MAX_REMEMBERED, 32 * 2**20, max_value_bytes=8 * 2**20)
 
     def body(self, path: Path) -> bytes | None:
         try:
@@ -44,14 +43,10 @@ class StaticGzip:
         except OSError:
             pass
         key = (str(path), status.st_size, status.st_mtime_ns)
-        with self._lock:
-            known = self._bodies.get(key)
+        known = self._bodies.get(key)
         if known is None:
             known = gzip.compress(path.read_bytes(), LEVEL, mtime=0)
-            with self._lock:
-                if len(self._bodies) >= MAX_REMEMBERED:
-                    self._bodies.clear()
-                self._bodies[key] = known
+            self._bodies.put(key, known, len(known))
         return known
 
 
@@ -62,27 +57,14 @@ class TaggedGzip:
     """Compressed bodies of other file responses (the dumps), keyed by their ETag, bounded in bytes."""
 
     def __init__(self, max_bytes: int = 32 * 2**20) -> None:
-        self.max_bytes = max_bytes
-        self._bodies: OrderedDict[str, bytes] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
+        self._bodies: BoundedLRU[bytes] = BoundedLRU(4096, max_bytes, max_value_bytes=max_bytes // 4)
 
     def body(self, etag: str, response: Response) -> bytes:
-        with self._lock:
-            known = self._bodies.get(etag)
-            if known is not None:
-                self._bodies.move_to_end(etag)
-                return known
-        compressed = gzip.compress(response.get_data(), LEVEL, mtime=0)
-        if len(compressed) <= self.max_bytes // 4:
-            with self._lock:
-                if etag not in self._bodies:
-                    self._bodies[etag] = compressed
-                    self._bytes += len(compressed)
-                while self._bytes > self.max_bytes:
-                    _, evicted = self._bodies.popitem(last=False)
-                    self._bytes -= len(evicted)
-        return compressed
+        known = self._bodies.get(etag)
+        if known is None:
+            known = gzip.compress(response.get_data(), LEVEL, mtime=0)
+            self._bodies.put(etag, known, len(known))
+        return known
 
 
 TAGGED = TaggedGzip()
