@@ -16,6 +16,7 @@ from aifkg.build import Build
 from aifkg.config import Settings, settings_from_env
 from aifkg.web import create_app
 from aifkg.web.compression import TaggedGzip
+from aifkg.web.conditional import accepts_gzip, holds
 from aifkg.web.lru import BoundedLRU
 from aifkg.web.response_cache import ResponseCache
 from aifkg.web.runtime import CachedAnswer, ResultCache
@@ -258,3 +259,41 @@ def test_a_dump_is_compressed_once_per_etag() -> None:
     assert gzip.decompress(first) == b"<a> <b> <c> .\n" * 500
     tagged.body('"dump-2"', Body())
     assert len(calls) == 2  # another tag, another build: compressed again
+
+
+# The conditional-request and compression questions both request paths ask
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("gzip", True),
+        ("gzip, deflate, br", True),
+        ("GZIP;q=0.5", True),
+        ("x-gzip", True),
+        ("*", True),
+        ("", False),
+        ("identity", False),
+        ("gzip;q=0", False),
+        ("gzip;q=0, *", False),  # named and refused: the wildcard does not bring it back
+        ("br, *;q=0", False),
+    ],
+)
+def test_accepts_gzip(header: str, expected: bool) -> None:
+    assert accepts_gzip(header) is expected
+
+
+@pytest.mark.parametrize(
+    ("header", "etag", "expected"),
+    [
+        ('"abc"', '"abc"', True),
+        ('W/"abc"', '"abc"', True),  # If-None-Match compares weakly
+        ('"x", "abc"', 'W/"abc"', True),
+        ("*", '"abc"', True),
+        ('"abcd"', '"abc"', False),  # a longer tag that contains this one is another tag
+        ('"ab"', '"abc"', False),
+        ("", '"abc"', False),
+    ],
+)
+def test_holds(header: str, etag: str, expected: bool) -> None:
+    assert holds(header, etag) is expected

@@ -28,7 +28,7 @@ def test_resource_as_rdf(client: FlaskClient, accept: str, rdflib_format: str) -
     data = response.data
     if rdflib_format == "json-ld":  # the published context, given locally: nothing is fetched
         document = json.loads(data)
-        assert document["@context"] == "http://localhost/context.jsonld"
+        assert document["@context"] == "http://127.0.0.1:8000/context.jsonld"  # the public URL, not the Host
         document["@context"] = json.loads(client.get("/context.jsonld").data)["@context"]
         data = json.dumps(document).encode()
     graph = Graph().parse(data=data, format=rdflib_format)

@@ -194,6 +194,18 @@ def test_no_answer_depends_on_the_host_header(client: FlaskClient, path: str) ->
     assert b"http://127.0.0.1:8000/sparql" in honest.data
 
 
+@pytest.mark.parametrize("path", ["/id/factory/alpha", "/dumps/aifkg.jsonld"])
+def test_json_ld_names_its_context_at_the_public_url_whatever_the_host_header(client: FlaskClient, path: str) -> None:
+    forged = client.get(path, headers={"Host": "attacker.example", "Accept": "application/ld+json"})
+    body = forged.get_data()
+    forged.close()  # a dump is sent as a file
+    assert forged.status_code == 200
+    link = forged.headers.get("Link", "")
+    assert "attacker.example" not in link and b"attacker.example" not in body
+    if path.startswith("/id/"):  # a resource's document links its context; the dump carries it inline
+        assert link.startswith("<http://127.0.0.1:8000/context.jsonld>")
+
+
 def test_relative_iris_resolve_against_the_endpoint_and_prefixes_are_predefined(client: FlaskClient) -> None:
     query = "SELECT ?x ?c { BIND(<id/x> AS ?x) BIND(aif:AIFactory AS ?c) }"
     response = client.post(

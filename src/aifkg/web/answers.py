@@ -23,6 +23,7 @@ from aifkg.store import (
     QuerySyntaxError,
     TooManyRows,
 )
+from aifkg.web.conditional import accepts_gzip, holds
 from aifkg.web.runtime import CachedAnswer, Runtime, runtime
 
 TRUSTED_MAX_ROWS = 5_000_000
@@ -102,11 +103,11 @@ def answer_from(
 
 def send_answer(result: CachedAnswer, vary: str = "Accept") -> Response:
     """200 with ETag and Cache-Control, 304 when the client already holds it, gzip when it helps."""
-    if request.if_none_match and request.if_none_match.contains_weak(result.etag.strip('"')):
+    if holds(request.headers.get("If-None-Match", ""), result.etag):
         response = Response(status=304)
         response.headers["ETag"] = result.etag
         return _cache_headers(response, vary)
-    if result.compressible and "gzip" in request.accept_encodings:
+    if result.compressible and accepts_gzip(request.headers.get("Accept-Encoding", "")):
         response = Response(result.gzip_body(), content_type=result.content_type)
         response.headers["Content-Encoding"] = "gzip"
     else:

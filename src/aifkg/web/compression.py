@@ -14,6 +14,7 @@ from pathlib import Path
 
 from flask import Response, current_app, request
 
+from aifkg.web.conditional import accepts_gzip
 from aifkg.web.lru import BoundedLRU
 
 COMPRESSIBLE = {
@@ -88,7 +89,7 @@ def compress(response: Response) -> Response:
     if (
         response.status_code != 200
         or "Content-Encoding" in response.headers
-        or "gzip" not in request.accept_encodings
+        or not accepts_gzip(request.headers.get("Accept-Encoding", ""))
         or (response.content_length is not None and response.content_length < MIN_BYTES)
     ):
         return response

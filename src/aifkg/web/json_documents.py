@@ -18,6 +18,7 @@ from flask import Blueprint, Response, request
 from aifkg.jsonld import compact_document, make_context
 from aifkg.sparql import FORMATS
 from aifkg.web.answers import answer
+from aifkg.web.conditional import holds
 from aifkg.web.i18n import RDF, RDFS, reused_term_label
 from aifkg.web.lookup import select
 from aifkg.web.runtime import runtime
@@ -44,14 +45,13 @@ def build_context() -> dict[str, Any]:
 
 
 def context_url() -> str:
-    configured = runtime().settings.public_url
-    base = (configured.rstrip("/") + "/") if configured else request.host_url
-    return base + CONTEXT_PATH.lstrip("/")
+    """The published context's URL, from the configured public URL (never from the request's Host header)."""
+    return runtime().settings.public_base + CONTEXT_PATH.lstrip("/")
 
 
 def _json_response(body: bytes, content_type: str) -> Response:
     etag = hashlib.sha256(body).hexdigest()[:32]
-    if request.if_none_match and request.if_none_match.contains(etag):
+    if holds(request.headers.get("If-None-Match", ""), f'"{etag}"'):
         response = Response(status=304)
     else:
         response = Response(body, content_type=content_type)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from aifkg.web.conditional import accepts_gzip, holds
 from aifkg.web.lru import BoundedLRU, CacheFigures
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -41,7 +42,7 @@ class ResponseCache(CacheFigures):
     def _key(environ: dict[str, Any]) -> tuple[str, ...] | None:
         if environ.get("REQUEST_METHOD") != "GET" or not environ.get("PATH_INFO", "").startswith(CACHED_PREFIXES):
             return None
-        gzip = "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "")
+        gzip = accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", ""))
         return (
             environ.get("PATH_INFO", ""),
             environ.get("QUERY_STRING", ""),
@@ -56,7 +57,7 @@ class ResponseCache(CacheFigures):
             return self.app(environ, start_response)
         stored = self._lru.get(key)
         if stored is not None:
-            if stored.etag and stored.etag in environ.get("HTTP_IF_NONE_MATCH", ""):
+            if stored.etag and holds(environ.get("HTTP_IF_NONE_MATCH", ""), stored.etag):
                 start_response(
                     "304 Not Modified",
                     [

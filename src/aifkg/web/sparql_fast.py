@@ -20,6 +20,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.http import parse_options_header
 
 from aifkg.sparql import ProtocolError
+from aifkg.web.conditional import accepts_gzip, holds
 from aifkg.web.headers import CORS_HEADERS, SECURITY_HEADERS
 from aifkg.web.runtime import CachedAnswer, Runtime
 from aifkg.web.sparql_routes import FORM_TYPE, QUERY_TYPE, answer_query, formats_for, parameters
@@ -104,12 +105,11 @@ def _status(code: int) -> str:
 def answer_response(result: CachedAnswer, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:
     """200 with ETag and Cache-Control, 304 when the client holds it, gzip when asked and worth it."""
     vary = "Accept, Accept-Encoding" if result.compressible else "Accept"
-    tag = result.etag.strip('"')
-    if tag in environ.get("HTTP_IF_NONE_MATCH", ""):
+    if holds(environ.get("HTTP_IF_NONE_MATCH", ""), result.etag):
         return _status(304), [("ETag", result.etag), CACHE_CONTROL, ("Vary", vary), *COMMON], b""
     headers = [("Content-Type", result.content_type), ("ETag", result.etag), CACHE_CONTROL, ("Vary", vary)]
     body = result.body
-    if result.compressible and "gzip" in environ.get("HTTP_ACCEPT_ENCODING", ""):
+    if result.compressible and accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")):
         body = result.gzip_body()
         headers.append(("Content-Encoding", "gzip"))
     headers += [*COMMON, ("Content-Length", str(len(body)))]
