@@ -32,8 +32,8 @@ def _emit(step: str, seconds: float, **extra: object) -> None:
 
 
 def cold_child(folder: str, reason_limit: int, out_nq: str) -> None:
-    """Parse, reason with reasonable and with owlrl (when the graph is small enough) and compare their
-    closures, write the N-Quads for the warm child, validate."""
+    """Parse, reason with owlrl (when the graph is small enough), write the N-Quads for the warm child,
+    validate."""
     import pyoxigraph as ox
     from rdflib import Graph
 
@@ -49,16 +49,12 @@ def cold_child(folder: str, reason_limit: int, out_nq: str) -> None:
     inferred = Graph()
     if len(data) <= reason_limit:
         mark = time.perf_counter()
-        inferred = infer(ontology, data, "reasonable").inferred
-        _emit("reason-reasonable", time.perf_counter() - mark, inferred=len(inferred))
-        mark = time.perf_counter()
-        reference = infer(ontology, data).inferred
-        _emit("reason", time.perf_counter() - mark, inferred=len(reference), same=set(reference) == set(inferred))
+        inferred = infer(ontology, data).inferred
+        _emit("reason", time.perf_counter() - mark, inferred=len(inferred))
     else:
-        _emit("reason-reasonable", 0.0, skipped=f"over {reason_limit} triples")
         _emit("reason", 0.0, skipped=f"over {reason_limit} triples")
     mark = time.perf_counter()
-    quads = []
+    quads: list[ox.Quad] = []
     for name, graph in (("ontology", ontology), ("data", data), ("inferred", inferred)):
         graph_name = ox.NamedNode(f"https://w3id.org/aifactories/graph/{name}")
         payload = graph.serialize(format="nt", encoding="utf-8")
@@ -92,9 +88,7 @@ def _time_queries(run: Callable[[str], object], repeats: int) -> dict[str, float
 
 def warm_child(nq: str, repeats: int) -> None:
     """What a warm server does with a finished build: load the store in memory and time every worked query
-    on pyoxigraph alone; then through aifkg's query workers, and on an on-disk store, where the engine
-    offers them (those two steps use its Python API, which changes with the engine: a step the current
-    engine cannot run is reported as skipped, with the reason)."""
+    on pyoxigraph alone, then through aifkg's query workers (the executor a web worker owns)."""
     from benchmarks.floor_app import answer, load_store
 
     started = time.perf_counter()
@@ -102,11 +96,7 @@ def warm_child(nq: str, repeats: int) -> None:
     _emit("warm-load", time.perf_counter() - started, quads=len(store))
     _emit("queries", 0.0, **_time_queries(lambda text: answer(store, text), repeats))
     store.clear()  # give the memory back before the workers load their own copy
-    for step, measure in (("served", _served), ("disk-prepare", _on_disk)):
-        try:
-            measure(Path(nq), repeats)
-        except (ImportError, AttributeError, TypeError) as error:
-            _emit(step, 0.0, skipped=f"not offered by this engine ({type(error).__name__}: {error})"[:200])
+    _served(Path(nq), repeats)
 
 
 def _served(nq: Path, repeats: int) -> None:
@@ -124,23 +114,6 @@ def _served(nq: Path, repeats: int) -> None:
     served = _time_queries(lambda text: pool.run(request(text), timeout=600), repeats)
     pool.close()
     _emit("served", 0.0, children_peak_mb=round(_children_rss_mb()), **served)
-
-
-def _on_disk(nq: Path, repeats: int) -> None:
-    """The same queries on an on-disk store, prepared once and opened read-only."""
-    from aifkg.store import QueryRequest, execute, open_store_read_only, prepare_disk_store
-
-    def request(text: str) -> QueryRequest:
-        return QueryRequest(text, "json", max_rows=10_000_000)
-
-    with tempfile.TemporaryDirectory(prefix="aifkg-disk-") as folder:
-        started = time.perf_counter()
-        location = prepare_disk_store(nq, Path(folder) / "store")
-        _emit("disk-prepare", time.perf_counter() - started)
-        started = time.perf_counter()
-        disk = open_store_read_only(location)
-        _emit("disk-open", time.perf_counter() - started)
-        _emit("disk-queries", 0.0, **_time_queries(lambda text: execute(disk, request(text)), repeats))
 
 
 def _children_rss_mb() -> float:

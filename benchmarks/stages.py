@@ -49,7 +49,7 @@ def engine_costs(dataset: Path, queries: list[TypicalQuery], runs: int = 300) ->
         costs.append(
             EngineCost(
                 query=query.name,
-                rows=len(list(store.query(query.repeated_text, use_default_graph_as_union=True))),
+                rows=_row_count(store.query(query.repeated_text, use_default_graph_as_union=True)),
                 plan_ms=statistics.median(plan),
                 evaluate_ms=statistics.median(evaluate),
                 total_ms=statistics.median(total),
@@ -57,3 +57,8 @@ def engine_costs(dataset: Path, queries: list[TypicalQuery], runs: int = 300) ->
             )
         )
     return costs
+
+
+def _row_count(result: object) -> int:
+    assert isinstance(result, QuerySolutions)
+    return sum(1 for _ in result)

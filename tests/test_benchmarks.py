@@ -12,6 +12,7 @@ from typing import ClassVar
 import pytest
 from benchmarks.floor_app import make_app
 from benchmarks.load import distinct_script, parse_wrk_output, run_wrk_script
+from benchmarks.scale import run_scale
 from benchmarks.typical import LITAI, typical_queries
 from pyoxigraph import QueryResultsFormat, RdfFormat, Store
 from werkzeug.test import Client
@@ -103,3 +104,13 @@ def test_wrk_report_is_read_with_seconds_and_trailing_spaces() -> None:
     assert (result.p50_ms, result.p90_ms, result.p99_ms) == (1780.0, 0.812, 2.01)
     assert (result.requests, result.errors, result.requests_per_second, result.distinct_texts) == (16, 2, 5.16, 33)
     assert result.answered_per_second == pytest.approx(5.16 * 14 / 16)
+
+
+@pytest.mark.slow
+def test_scale_section_runs_every_step_on_a_small_synthetic_graph() -> None:
+    """The scale section drives the engine's own API (reasoning, the executor): it must keep up with it."""
+    (row,) = run_scale([300], reason_limit=10_000, timeout=300, repeats=1, progress=lambda _: None)
+    steps = {step["step"]: step for step in [*row["cold"], *row["warm"]]}  # type: ignore[misc, union-attr]
+    assert {"parse", "reason", "write", "validate", "warm-load", "queries", "executor-start", "served"} <= set(steps)
+    assert not any("skipped" in step or step["step"] == "timeout" for step in steps.values())
+    assert steps["served"]["count"] == steps["queries"]["count"] > 0
