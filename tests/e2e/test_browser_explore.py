@@ -15,9 +15,10 @@ import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Request, expect, sync_playwright
 
 from aifkg.config import PROJECT_ROOT
 from tests.conftest import MINI
@@ -47,7 +48,17 @@ MINI_PAGE_TYPES = [
     "/questions/02-factories-per-country",
     "/questions/04-partnerships",
     "/ontology",
+    "/sparql",
+    "/sparql?lang=de",
+    "/gaps",
+    "/changes?lang=de",
 ]
+PROTOCOL_PARAMETERS = {"query", "default-graph-uri", "named-graph-uri"}
+PLACES = (
+    "SELECT ?place ?lat ?long WHERE { VALUES (?place ?lat ?long) { "
+    "(<https://example.org/kg/id/factory/alpha> 48.1 11.6) (<https://example.org/kg/id/factory/beta> 41.9 12.5) "
+    "(<https://example.org/kg/id/antenna/gamma> -33.9 151.2) } }"
+)
 
 
 @pytest.fixture(scope="module")
@@ -242,6 +253,88 @@ def test_not_found_page_searches_and_void_is_a_page(page: Page) -> None:
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Turtle").click()
     assert "void:Dataset" in Path(download_info.value.path()).read_text(encoding="utf-8")
+
+
+def protocol_requests(page: Page) -> list[dict[str, list[str]]]:
+    """The parameters of every SPARQL request the page sends from now on (query string and form body)."""
+    sent: list[dict[str, list[str]]] = []
+
+    def note(request: Request) -> None:
+        url = urlsplit(request.url)
+        if url.path == "/sparql" and request.resource_type in ("fetch", "xhr"):
+            sent.append(parse_qs(url.query) | parse_qs(request.post_data or "", keep_blank_values=True))
+
+    page.on("request", note)
+    return sent
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_query_editor_in_german_with_results_and_map(browser: Browser, server: LiveServer, width: str) -> None:
+    """The editor's own words and the library's in German, axe on the results (table and map view), the map
+    view drawn on the country outlines, and requests with the SPARQL protocol's parameters only."""
+    page = open_page(browser, server.url, width)
+    try:
+        sent = protocol_requests(page)
+        page.goto("/sparql?lang=de&example=&qtext=" + quote(PLACES))
+        rows = page.locator(".yasr table.dataTable tbody tr")
+        expect(rows).to_have_count(3)
+        expect(page.locator(".yasr .select_table")).to_contain_text("Tabelle")
+        expect(page.locator(".yasr .select_response")).to_contain_text("Antwort")
+        expect(page.locator(".yasr .select_map")).to_contain_text("Karte")
+        expect(page.locator(".yasr .select_chart")).to_contain_text("Diagramm")
+        expect(page.locator(".yasr")).to_contain_text(re.compile(r"3 Ergebnisse in [0-9.]+ Sekunden"))
+        expect(page.locator(".yasr")).to_contain_text("Einfache Ansicht")
+        expect(page.locator(".yasr")).to_contain_text("Zeilen 1 bis 3 von 3")
+        expect(page.locator(".yasqe_queryButton")).to_have_attribute("aria-label", "Abfrage ausführen")
+        expect(page.locator(".yasr_btn.select_map")).to_have_attribute("aria-label", "Zeigt die Ansicht „Karte“")
+        assert serious_violations(page) == []  # the results state, table view
+        if width == "phone":
+            no_sideways_scroll(page)
+        page.locator(".yasr .select_map").click()
+        figure = page.locator(".yasr .result-figure")
+        expect(figure.locator("svg.result-map circle.map-point")).to_have_count(2)  # gamma is not in Europe
+        assert figure.locator("svg.result-map path.country").count() > 20  # the /map page's countries
+        expect(figure.locator("svg.result-map a[href='/id/factory/alpha']")).to_have_count(1)
+        expect(figure.locator("figcaption")).to_contain_text("2 der 3 Zeilen auf der Karte Europas")
+        expect(figure.locator("figcaption")).to_contain_text("Nicht auf der Karte")
+        figure.get_by_text("Die Orte auf der Karte").click()
+        expect(figure.locator("details.map-places tbody tr")).to_have_count(3)
+        assert serious_violations(page) == []  # the map view
+        if width == "phone":
+            no_sideways_scroll(page)
+        page.goto("/sparql?lang=en")
+        expect(page.locator(".yasr .select_table")).to_contain_text("Table")
+        page.locator(".yasqe_queryButton").click()
+        expect(page.locator(".yasr")).to_contain_text(re.compile(r"\d+ results? in [0-9.]+ seconds?"))
+        assert serious_violations(page) == []
+        queries = [parameters for parameters in sent if "query" in parameters]
+        assert len(queries) >= 3, sent  # the two runs, and the labels asked for the results
+        assert all(set(parameters) <= PROTOCOL_PARAMETERS for parameters in sent), sent
+        assert not page.problems.messages, page.problems.messages  # type: ignore[attr-defined]
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_navigation_reaches_gaps_and_changes(browser: Browser, server: LiveServer, width: str) -> None:
+    page = open_page(browser, server.url, width)
+    try:
+        for language, gaps, changes in (("en", "Gaps", "Changes"), ("de", "Lücken", "Änderungen")):
+            page.goto(f"/?lang={language}")
+            navigation = page.locator("header.site nav").first
+            navigation.get_by_role("link", name=gaps, exact=True).click()
+            expect(page).to_have_url(re.compile(r"/gaps$"))
+            expect(page.locator("header.site nav").first.get_by_role("link", name=gaps)).to_have_attribute(
+                "aria-current", "page"
+            )
+            page.locator("header.site nav").first.get_by_role("link", name=changes, exact=True).click()
+            expect(page).to_have_url(re.compile(r"/changes$"))
+            if width == "phone":
+                no_sideways_scroll(page)
+            assert serious_violations(page) == []
+        assert not page.problems.messages, page.problems.messages  # type: ignore[attr-defined]
+    finally:
+        page.context.close()
 
 
 def test_pages_arrive_compressed(page: Page) -> None:

@@ -250,7 +250,7 @@
 
   // The editor library's texts in the page's language (German: pattern and replacement pairs from the
   // server). Result values, the query and our own figures are left alone.
-  var UNTOUCHED = ".CodeMirror, .dataTable tbody, .result-figure, pre, .CodeMirror-hints";
+  var UNTOUCHED = ".CodeMirror-lines, .CodeMirror-hints, .dataTable tbody, .result-figure, pre";
   function translate(text) {
     for (var i = 0; i < translations.length; i++) {
       if (translations[i][0].test(text)) {
@@ -284,8 +284,8 @@
           continue;
         }
         var value = found[j].getAttribute(name);
-        var translated = translate(value);
-        if (translated !== value) {
+        var translated = translate(value.trim());
+        if (translated !== value.trim()) {
           found[j].setAttribute(name, translated);
         }
       }
@@ -670,7 +670,7 @@
     persistenceId: null, // every visit starts from what the URL says, so a shared link means the same thing
     populateFromUrl: true, // #query=... from YASGUI's own share button
     autofocus: false,
-    yasqe: { value: textarea.value, autocompleters: ["variables", "prefixes", "class", "property"], editorHeight: "320px" },
+    yasqe: { value: textarea.value, autocompleters: ["variables", "prefixes", "class", "property"], viewportMargin: Infinity },
     yasr: {
       prefixes: prefixes,
       defaultPlugin: "table",
@@ -698,6 +698,10 @@
   document.getElementById("plain-query").hidden = true;
   document.body.classList.add("has-editor");
   new MutationObserver(afterChange).observe(mount, { childList: true, subtree: true });
+  if (translations.length) { // YASGUI resets some names (the run button's) as a query runs
+    new MutationObserver(function () { translateTexts(mount); })
+      .observe(mount, { subtree: true, attributes: true, attributeFilter: ["title", "aria-label", "placeholder"] });
+  }
   afterChange();
 
   function currentTab() {
@@ -728,7 +732,12 @@
 
   function watch(tab) {
     if (tab && tab.getYasqe()) {
-      tab.getYasqe().on("change", updateLinks);
+      var yasqe = tab.getYasqe();
+      yasqe.on("change", updateLinks);
+      // the editor grows with its query rather than being a scroll box of its own (dragging its handle
+      // still sets a height)
+      yasqe.getWrapperElement().style.height = "auto";
+      yasqe.refresh();
     }
     updateLinks();
   }
