@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, Request, expect, sync_playwright
 
 from aifkg.config import PROJECT_ROOT
+from aifkg.web import explore, geo
 from tests.conftest import MINI
 from tests.e2e.conftest import LiveServer, mini_args, start_server, stop_server
 from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, Problems, screenshot_on_failure
@@ -384,6 +387,50 @@ def test_real_graph_explorer(browser: Browser, real_server: LiveServer, width: s
         page.goto("/map")
         listed = page.locator("#places-heading ~ div table tbody tr")
         expect(listed).not_to_have_count(0)
+        assert not page.problems.messages, page.problems.messages  # type: ignore[attr-defined]
+    finally:
+        page.context.close()
+
+
+def test_real_graph_map_query_on_the_country_map(browser: Browser, real_server: LiveServer) -> None:
+    """Worked question Q17 in the editor: every row with coordinates is a point on the /map page's country
+    outlines, where geo.py's projection puts it."""
+    question = (PROJECT_ROOT / "queries" / "17-map-sites.rq").read_text(encoding="utf-8")
+    body = urlencode({"query": question}).encode()
+    asked = urllib.request.Request(
+        real_server.endpoint, data=body, headers={"Accept": "application/sparql-results+json"}
+    )
+    with urllib.request.urlopen(asked, timeout=60) as response:
+        rows = json.loads(response.read())["results"]["bindings"]
+    placed = [row for row in rows if "lat" in row and "long" in row]
+    assert placed, "Q17 gives coordinates"
+    page = open_page(browser, real_server.url)
+    try:
+        page.goto("/sparql?example=17-map-sites")
+        expect(page.locator(".yasr")).to_contain_text(f"{len(rows)} results in")
+        page.locator(".yasr .select_map").click()
+        points = page.locator("svg.result-map circle.map-point")
+        expect(points).to_have_count(len(placed))
+        assert page.locator("svg.result-map path.country").count() > 30
+        expect(page.locator(".result-figure figcaption")).not_to_contain_text("Not on the map")
+        frame = geo.fit(explore.MAP_WIDTHS["large"])
+        drawn = page.locator("svg.result-map a").evaluate_all(
+            "links => links.map(a => [a.getAttribute('href'), +a.firstChild.getAttribute('cx'),"
+            " +a.firstChild.getAttribute('cy')])"
+        )
+        sites: dict[tuple[float, float], list[str]] = {}
+        for row in placed:
+            sites.setdefault((float(row["long"]["value"]), float(row["lat"]["value"])), []).append(row["site"]["value"])
+        real_ids = "https://w3id.org/aifactories/id/"
+        alone = {"/id/" + things[0][len(real_ids) :]: site for site, things in sites.items() if len(things) == 1}
+        checked = 0
+        for href, cx, cy in drawn:
+            if href in alone:
+                x, y = frame.project(*alone[href])
+                assert abs(cx - x) < 0.2 and abs(cy - y) < 0.2, (href, cx, cy, x, y)
+                checked += 1
+        assert checked > 0
+        assert serious_violations(page) == []
         assert not page.problems.messages, page.problems.messages  # type: ignore[attr-defined]
     finally:
         page.context.close()
