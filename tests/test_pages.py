@@ -118,6 +118,7 @@ PAGES = [
     "/",
     "/sparql",
     "/sparql?example=02-factories-per-country",
+    "/sparql?lang=de",
     "/questions",
     "/questions/01-factories",
     "/questions/02-factories-per-country",

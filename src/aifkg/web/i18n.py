@@ -665,6 +665,14 @@ EDITOR_TEXTS_DE: tuple[tuple[str, str], ...] = (
     ("^cannot render result$", "Das Ergebnis kann nicht dargestellt werden"),
     ('^Press "enter" to add this endpoint$', "Eingabetaste drücken, um diesen Endpunkt hinzuzufügen"),
     ("^pagination$", "Seitenwahl"),
+    ("^True$", "Ja"),
+    ("^False$", "Nein"),
+    ("^Request method$", "Anfragemethode"),
+    ("^Accept Headers$", "Gewünschte Formate (Accept)"),
+    ("^Arguments$", "Weitere Parameter"),
+    ("^Header Arguments$", "Weitere Header"),
+    ("^Default Graphs$", "Standardgraphen"),
+    ("^Named Graphs$", "Benannte Graphen"),
 )
 # DataTables' own language option (the table view's row counts, paging and sorting hints).
 TABLE_LANGUAGE_DE: dict[str, object] = {
