@@ -257,6 +257,9 @@ def test_base_map_for_scripts_is_the_map_pages_base_map(client: FlaskClient) -> 
     response = client.get("/map/base.json")
     assert response.status_code == 200 and response.mimetype == "application/json"
     assert "max-age=86400" in response.headers["Cache-Control"]
+    squeezed = client.get("/map/base.json", headers={"Accept-Encoding": "gzip"})
+    assert squeezed.headers.get("Content-Encoding") == "gzip"
+    assert json.loads(gzip.decompress(squeezed.data)) == json.loads(response.data)
     base = json.loads(response.data)
     frame = fit(explore.MAP_WIDTHS["large"])
     assert (base["width"], base["height"], base["scale"], base["left"], base["top"]) == (
