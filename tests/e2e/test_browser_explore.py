@@ -285,7 +285,7 @@ def test_query_editor_in_german_with_results_and_map(browser: Browser, server: L
         expect(page.locator(".yasr .select_response")).to_contain_text("Antwort")
         expect(page.locator(".yasr .select_map")).to_contain_text("Karte")
         expect(page.locator(".yasr .select_chart")).to_contain_text("Diagramm")
-        expect(page.locator(".yasr")).to_contain_text(re.compile(r"3 Ergebnisse in [0-9.]+ Sekunden"))
+        expect(page.locator(".yasr")).to_contain_text(re.compile(r"3 Ergebnisse in [0-9]+(,[0-9]+)? Sekunden"))
         expect(page.locator(".yasr")).to_contain_text("Einfache Ansicht")
         expect(page.locator(".yasr")).to_contain_text("Zeilen 1 bis 3 von 3")
         expect(page.locator(".yasqe_queryButton")).to_have_attribute("aria-label", "Abfrage ausführen")

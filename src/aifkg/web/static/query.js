@@ -251,6 +251,7 @@
   // The editor library's texts in the page's language (German: pattern and replacement pairs from the
   // server). Result values, the query and our own figures are left alone.
   var UNTOUCHED = ".CodeMirror-lines, .CodeMirror-hints, .dataTable tbody, .result-figure, pre";
+  var decimalMark = (1.5).toLocaleString(language).charAt(1);
   function translate(text) {
     for (var i = 0; i < translations.length; i++) {
       if (translations[i][0].test(text)) {
@@ -273,6 +274,9 @@
       var text = node.nodeValue;
       var trimmed = text.trim();
       var changed = trimmed ? translate(trimmed) : trimmed;
+      if (changed !== trimmed && parent.closest(".yasr_response_chip")) {
+        changed = changed.replace(/(\d)\.(\d)/g, "$1" + decimalMark + "$2"); // "0,05 Sekunden"
+      }
       if (changed !== trimmed) {
         node.nodeValue = text.replace(trimmed, changed);
       }
