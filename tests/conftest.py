@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 import threading
 from collections.abc import Iterator
@@ -11,13 +12,18 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from aifkg.build import Build, run_build
+from aifkg.build import KEY_PATTERN, Build, run_build
 from aifkg.config import Settings, settings_from_env
 from aifkg.web import create_app
 
 TESTS = Path(__file__).resolve().parent
 MINI = TESTS / "fixtures" / "mini"
 MINI_BASE = "https://example.org/kg/"
+# The session's build of the project's graph is kept here between runs. Like every build it is keyed by a hash
+# of its inputs and of the engine's code and verified file by file before reuse, and builders take turns (so
+# parallel test workers make it once); a run after a change builds again, and older builds are removed.
+# Tests of building itself use fresh folders of their own.
+REAL_CACHE = TESTS.parent / ".cache" / "tests" / "real"
 
 
 def mini_settings(cache_dir: Path, **overrides: object) -> Settings:
@@ -64,15 +70,19 @@ def build(settings: Settings) -> Build:
 
 
 @pytest.fixture(scope="session")
-def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """The project's own graph (ontology/, data/, shapes/), in a cache of the test session's own."""
-    return settings_from_env({}, cache_dir=tmp_path_factory.mktemp("real-cache"))
+def real_settings() -> Settings:
+    """The project's own graph (ontology/, data/, shapes/), in the tests' build cache."""
+    return settings_from_env({}, cache_dir=REAL_CACHE)
 
 
 @pytest.fixture(scope="session")
 def real_build(real_settings: Settings) -> Build:
-    """The project's graph, built once for every module that tests on it."""
-    return run_build(real_settings)
+    """The project's graph, built once for every module that tests on it (and reused by the next run)."""
+    build = run_build(real_settings)
+    for folder in build.folder.parent.iterdir():
+        if folder != build.folder and KEY_PATTERN.fullmatch(folder.name):
+            shutil.rmtree(folder, ignore_errors=True)  # a build of earlier inputs or code
+    return build
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import errno
+import fcntl
 import json
+import multiprocessing
 import os
 import shutil
 import time
@@ -19,7 +21,9 @@ from aifkg.build import (
     BUILD_FILES,
     DATASET_FILE,
     DUMP_FORMATS,
+    LOCK_FILE,
     MANIFEST,
+    WARNINGS_FILE,
     BuildError,
     ValidationFailed,
     build_key,
@@ -59,6 +63,41 @@ def test_unchanged_inputs_reuse_the_build(tmp_path: Path) -> None:
     assert second.folder == first.folder and second.built_at == first.built_at
     assert messages and messages[0].startswith("cached build")
     assert not any("reasoning" in m for m in messages)
+
+
+def _build_in_child(settings: Settings, name: str, messages: Any, inherited_lock: int) -> None:
+    os.close(inherited_lock)  # a forked copy of the parent's locked file would keep the lock held
+    build = run_build(settings, progress=lambda message: messages.put((name, message)))
+    messages.put((name, f"done {build.key} {build.built_at}"))
+
+
+def test_builders_of_one_cache_take_turns_and_the_second_reuses_the_first(tmp_path: Path) -> None:
+    """Two builders started while a third holds the cache's lock both wait; once it is free, one builds and
+    the other finds that build instead of writing the same folder at the same time."""
+    settings = mini_settings(tmp_path / "cache")
+    settings.cache_dir.mkdir(parents=True)
+    context = multiprocessing.get_context("fork")
+    messages = context.Queue()
+    with (settings.cache_dir / LOCK_FILE).open("a+b") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        children = [
+            context.Process(target=_build_in_child, args=(settings, n, messages, held.fileno())) for n in ("a", "b")
+        ]
+        for child in children:
+            child.start()
+        waiting = {messages.get(timeout=60) for _ in children}
+        assert {name for name, _ in waiting} == {"a", "b"}
+        assert all(message.startswith("another build is writing to") for _, message in waiting)
+    # the lock is released when the file closes
+    seen: list[tuple[str, str]] = []
+    while len([m for _, m in seen if m.startswith("done")]) < 2:
+        seen.append(messages.get(timeout=120))
+    for child in children:
+        child.join(timeout=30)
+        assert child.exitcode == 0
+    built = [name for name, message in seen if message.startswith("built ")]
+    assert len(built) == 1, seen
+    assert len({message for _, message in seen if message.startswith("done")}) == 1  # one key, one built_at
 
 
 def test_changed_input_makes_a_new_build(tmp_path: Path) -> None:
@@ -146,7 +185,7 @@ def _statements(path: Path) -> int:
 
 @pytest.mark.parametrize(("name", "how"), DAMAGED_FILES, ids=[f"{name} {how}" for name, how in DAMAGED_FILES])
 def test_damaged_file_is_rebuilt_not_served(built_cache: Path, tmp_path: Path, name: str, how: str) -> None:
-    assert len(DAMAGED_FILES) == 16
+    assert len(DAMAGED_FILES) == 19
     settings = _copy_cache(built_cache, tmp_path)
     intact = cached_build(settings)
     assert intact is not None and current_build(settings) == intact
@@ -157,7 +196,10 @@ def test_damaged_file_is_rebuilt_not_served(built_cache: Path, tmp_path: Path, n
     again = run_build(settings, progress=messages.append)
     assert messages[0].startswith(f"cached build {again.key} is damaged ({Path(name).name}"), messages[0]
     assert any(m.startswith("reasoning") for m in messages), messages
-    assert _statements(again.folder / name) == again.stats.total_triples
+    if name == WARNINGS_FILE:
+        assert len(json.loads((again.folder / name).read_text(encoding="utf-8"))) == again.warnings
+    else:
+        assert _statements(again.folder / name) == again.stats.total_triples
     assert cached_build(settings) == again == current_build(settings)
 
 
@@ -288,7 +330,7 @@ def _assert_last_good_build_stays(settings: Settings, good_key: str, error: Buil
     assert current is not None and current.key == good_key
     assert cached_build(settings) is None
     assert [p.name for p in (settings.cache_dir / "builds").iterdir()] == [good_key]  # nothing half-written
-    assert [p.name for p in settings.cache_dir.iterdir() if p.name != "builds"] == ["current"]
+    assert sorted(p.name for p in settings.cache_dir.iterdir() if p.name != "builds") == [LOCK_FILE, "current"]
 
 
 @pytest.mark.parametrize("failing", [1, 3, 5], ids=["dataset", "third file", "last oxigraph dump"])
@@ -350,7 +392,7 @@ def test_disk_full_while_marking_the_build_current_keeps_the_last_good_build(
         run_build(settings)
     current = current_build(settings)
     assert current is not None and current.key == good_key
-    assert sorted(p.name for p in settings.cache_dir.iterdir()) == ["builds", "current"]
+    assert sorted(p.name for p in settings.cache_dir.iterdir()) == [LOCK_FILE, "builds", "current"]
     monkeypatch.undo()
     again = run_build(settings)
     assert again.key == build_key(settings) and cached_build(settings) == again

@@ -10,14 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, Namespace
+from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS, OWL, RDF, XSD
 
+from aifkg.namespace import AIF
 from tests.test_owl2_datatypes import OWL2_DATATYPE_MAP as OWL2_DATATYPES
 
 PROJECT = Path(__file__).resolve().parent.parent
 DATA_FILES = sorted((PROJECT / "data").rglob("*.ttl"))
-AIF = Namespace("https://w3id.org/aifactories/ontology#")
 
 
 def datatype(value: Literal) -> object:

@@ -24,15 +24,16 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
 from aifkg.build import Build, run_build
-from aifkg.config import PROJECT_ROOT, Settings, settings_from_env
+from aifkg.config import PROJECT_ROOT, Settings
 from aifkg.jsonld import _no_remote_documents, compact_document, make_context
+from aifkg.namespace import BASE_IRI
 from aifkg.web import create_app
 from aifkg.web.presentation import PROPERTY_ORDER, format_money, format_number, order_key, show_literal
 from tests.conftest import MINI, mini_settings
 from tests.test_pages import audit
 
 HTML = {"Accept": "text/html"}
-BASE = "https://w3id.org/aifactories/"
+BASE = BASE_IRI
 AIF = BASE + "ontology#"
 ID = BASE + "id/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -89,16 +90,6 @@ def test_property_order_puts_notes_last_and_unknown_before_them() -> None:
 
 
 # ---- the real graph ----
-
-
-@pytest.fixture(scope="module")
-def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return settings_from_env({}, cache_dir=tmp_path_factory.mktemp("real-cache"), executors=1)
-
-
-@pytest.fixture(scope="module")
-def real_build(real_settings: Settings) -> Build:
-    return run_build(real_settings)
 
 
 @pytest.fixture(scope="module")

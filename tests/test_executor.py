@@ -97,6 +97,7 @@ def test_engine_errors_come_back_by_name(executor: QueryExecutor) -> None:
     assert executor.run(QueryRequest("SELECT * { ?s ?p ?o } LIMIT 5", "tsv", 5), timeout=5).body.count(b"\n") == 6
 
 
+@pytest.mark.slow
 def test_pool_grows_under_concurrency_and_shrinks_back(executor: QueryExecutor) -> None:
     """Slow queries do not make a cheap one wait: a worker is forked for it; the extra workers stay while
     the load lasts (no fork per query) and retire once they have stood idle for `idle_retire` seconds."""
@@ -120,6 +121,7 @@ def test_pool_grows_under_concurrency_and_shrinks_back(executor: QueryExecutor) 
     assert executor._idle.qsize() == 1  # back to `size` idle workers
 
 
+@pytest.mark.slow
 def test_admission_is_bounded(build: Build) -> None:
     """With every worker busy and the queue full, a query is refused at once (Overloaded) rather than
     queued without bound; one that waits for a worker gets it when one frees up."""
@@ -175,6 +177,7 @@ def _running_worker(pool: QueryExecutor) -> int:
     raise AssertionError("no worker is running a query")
 
 
+@pytest.mark.slow
 def test_a_worker_dying_mid_query_is_replaced_and_the_query_tried_again(executor: QueryExecutor) -> None:
     """A worker that dies during a query (killed here, as the OOM killer or a crash in the engine would end
     it): the query runs again on a fresh worker; a second death is an engine failure, and the pool goes on."""
@@ -231,6 +234,7 @@ def test_the_listener_would_see_a_connection(listener: Listener) -> None:
     _wait_until(lambda: listener.connections == 1)
 
 
+@pytest.mark.slow
 def test_a_query_using_the_cpu_is_lowered_in_priority(executor: QueryExecutor) -> None:
     """Once a query has used 50 ms of CPU its worker runs at nice 10, so short queries get the CPU first.
     Observed, not timed: the nice value is read until it changes or the query ends."""

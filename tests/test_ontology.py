@@ -18,19 +18,18 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD, Namespace
 
+from aifkg.namespace import AIF, ID_BASE, ONTOLOGY_IRI
 from aifkg.validation import validate_graph
 
 PROJECT = Path(__file__).resolve().parents[1]
 ONTOLOGY_FILE = PROJECT / "ontology" / "aifactories.ttl"
 META_SHAPES_FILE = PROJECT / "shapes" / "meta-shapes.ttl"
 
-AIF = Namespace("https://w3id.org/aifactories/ontology#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 SCHEMA = Namespace("https://schema.org/")
 VANN = Namespace("http://purl.org/vocab/vann/")
-ID = Namespace("https://w3id.org/aifactories/id/")
-ONTOLOGY_IRI = URIRef("https://w3id.org/aifactories/ontology")
+ID = Namespace(ID_BASE)
 
 # The datatypes OWL 2 RL supports (OWL 2 Profiles, section 4.2): only these may be an rdfs:range.
 OWL2_RL_DATATYPES = {RDF.PlainLiteral, RDF.XMLLiteral, RDFS.Literal} | {

@@ -22,6 +22,7 @@ from flask.testing import FlaskClient
 from rdflib import OWL, RDF, RDFS, Graph
 
 from aifkg.build import Build, run_build
+from aifkg.namespace import vocabulary_iri
 from aifkg.web import create_app
 from aifkg.web.charts import bar_chart, chart_columns
 from aifkg.web.questions import parse_question, read_question, read_questions
@@ -29,7 +30,7 @@ from tests.conftest import MINI, MINI_BASE, mini_settings
 
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 MINI_QUESTIONS = MINI / "queries"
-AIF = MINI_BASE + "ontology#"
+AIF = vocabulary_iri(MINI_BASE)
 VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 

@@ -19,6 +19,7 @@ from rdflib.namespace import FOAF, OWL, RDF, RDFS, SKOS
 from aifkg.build import run_build
 from aifkg.config import Settings
 from aifkg.graph import parse_files, rdf_files
+from aifkg.namespace import AIF, ID_BASE
 from aifkg.reasoning import (
     SKOLEM_PATH,
     InconsistencyError,
@@ -29,10 +30,9 @@ from aifkg.reasoning import (
 )
 
 EX = Namespace("https://example.org/t#")
-AIF = Namespace("https://w3id.org/aifactories/ontology#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
-ID = Namespace("https://w3id.org/aifactories/id/")
+ID = Namespace(ID_BASE)
 PROJECT = Path(__file__).resolve().parents[1]
 BASE = "https://example.org/kg/"
 

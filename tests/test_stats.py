@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from rdflib import Graph
 
+from aifkg.namespace import vocabulary_iri
 from aifkg.stats import GraphStats, compute_linked, compute_stats, linked_lines
 
-AIF = "https://w3id.org/aifactories/ontology#"
+AIF = vocabulary_iri()
 PREFIXES = f"""
 @prefix aif:    <{AIF}> .
 @prefix geo:    <http://www.opengis.net/ont/geosparql#> .

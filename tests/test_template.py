@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from rdflib import Graph
 
 from aifkg.reasoning import infer
@@ -40,6 +41,7 @@ def test_template_is_canonical() -> None:
     assert format_turtle(text) == text
 
 
+@pytest.mark.slow
 def test_filled_template_conforms_with_the_data() -> None:
     graph = project_data()
     graph.parse(TEMPLATE, format="turtle")
@@ -49,6 +51,7 @@ def test_filled_template_conforms_with_the_data() -> None:
     assert not about_template, report.describe()
 
 
+@pytest.mark.slow
 def test_template_without_its_source_is_caught() -> None:
     """The check above can fail: the same factory without dcterms:source is a violation."""
     graph = project_data()

@@ -20,10 +20,12 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.compare import _TripleCanonicalizer
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
+from aifkg.graph import union_of
+from aifkg.namespace import BASE_IRI
+
 OWLRL_ERRORS = Namespace("http://www.daml.org/2002/03/agents/agent-ont#")
 BUILTIN_NAMESPACES = tuple(str(ns) for ns in (RDF, RDFS, OWL, XSD))
 TOP_CLASSES = frozenset({OWL.Thing, RDFS.Resource})
-DEFAULT_BASE_IRI = "https://w3id.org/aifactories/"
 SKOLEM_PATH = ".well-known/genid/"  # RDF 1.1 Concepts, section 3.5: skolem IRIs live under this path
 
 Triple = tuple[object, object, object]
@@ -159,12 +161,9 @@ def new_triples(closed: Graph, asserted: Graph, base_iri: str) -> tuple[Graph, i
     return inferred, dropped
 
 
-def infer(ontology: Graph, data: Graph, *, base_iri: str = DEFAULT_BASE_IRI) -> Closure:
+def infer(ontology: Graph, data: Graph, *, base_iri: str = BASE_IRI) -> Closure:
     """OWL RL closure of ontology + data; raise InconsistencyError on a contradiction."""
-    union = Graph()
-    for source in (ontology, data):
-        for triple in source:
-            union.add(triple)
+    union = union_of((ontology, data))
     closed = owlrl_closure(union)
     errors = _error_messages(closed)
     if errors:
@@ -189,7 +188,7 @@ def _as_ntriples(graph: Graph) -> bytes:
     return graph.serialize(format="nt", encoding="utf-8")
 
 
-def infer_with_timeout(ontology: Graph, data: Graph, timeout: float, base_iri: str = DEFAULT_BASE_IRI) -> Closure:
+def infer_with_timeout(ontology: Graph, data: Graph, timeout: float, base_iri: str = BASE_IRI) -> Closure:
     """Like `infer`, in a child process that is killed after `timeout` seconds (owlrl can run for minutes)."""
     context = multiprocessing.get_context("fork")
     parent_end, child_end = context.Pipe(duplex=False)

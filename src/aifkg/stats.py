@@ -14,6 +14,8 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF
 from rdflib.term import Node
 
+from aifkg.graph import union_of
+
 # The classes whose members must carry dcterms:source (the contract); counted for the "sourced" share.
 SOURCED_CLASS_NAMES = ("AIFactory", "AIFactoryAntenna", "ComputingSystem", "Partnership")
 
@@ -110,10 +112,7 @@ def compute_linked(union: Graph, ontology_ns: str) -> dict[str, dict[str, list[i
 
 def compute_stats(graphs: dict[str, Graph], ontology_ns: str) -> GraphStats:
     """Count over the union of the named graphs (types include inferred ones)."""
-    union = Graph()
-    for graph in graphs.values():
-        for triple in graph:
-            union.add(triple)
+    union = union_of(graphs.values())
     per_class: Counter[str] = Counter()
     for _, cls in union.subject_objects(RDF.type):
         if isinstance(cls, URIRef):

@@ -1,4 +1,4 @@
-"""WSGI entry point for servers that import the app by name (granian, or `gunicorn aifkg.wsgi:create()`).
+"""WSGI entry point for servers that import the app by name (`aifkg serve` runs granian on `aifkg.wsgi:create`).
 
 A factory, not a module-level app: importing this module does no work. Settings come from AIFKG_*
 variables, which `aifkg serve` exports before it starts the workers. Workers serve the cache's `current`
@@ -28,7 +28,7 @@ def create() -> Flask:
 def _exit_when_orphaned(parent: int, every: float = 0.5) -> None:
     """Leave when the server process is gone. granian's main process may exit while a worker is still
     starting (a stop during start-up): such a worker missed the stop signal and would serve on as an
-    orphan, with its query workers. gunicorn's workers check this themselves."""
+    orphan, with its query workers."""
 
     def watch() -> None:
         while True:

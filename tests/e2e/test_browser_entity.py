@@ -22,6 +22,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from aifkg.build import run_build
 from aifkg.config import PROJECT_ROOT
+from aifkg.namespace import ID_BASE
 from tests.conftest import MINI, mini_settings, mini_source_args
 from tests.e2e.conftest import LiveServer, start_server, stop_server
 from tests.e2e.test_browser import ARTIFACTS, Problems, browser, playwright  # noqa: F401 (fixtures)
@@ -29,7 +30,7 @@ from tests.test_pages import audit
 
 pytestmark = pytest.mark.e2e
 AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
-ID = "https://w3id.org/aifactories/id/"
+ID = ID_BASE
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 DRAWN = re.compile(r"^([2-9]|[1-9][0-9]+)$")  # the resource and at least one neighbour

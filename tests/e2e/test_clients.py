@@ -11,10 +11,12 @@ from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 
+from aifkg.namespace import vocabulary_iri
+from tests.conftest import MINI_BASE
 from tests.e2e.conftest import LiveServer
 
 pytestmark = pytest.mark.e2e
-AIF = "https://example.org/kg/ontology#"
+AIF = vocabulary_iri(MINI_BASE)
 FACTORIES = (
     f"SELECT ?f ?label WHERE {{ ?f a <{AIF}AIFactory> ; <http://www.w3.org/2000/01/rdf-schema#label> "
     "?label FILTER(lang(?label) = 'en') } ORDER BY ?f"

@@ -12,10 +12,8 @@ as RDF (a TriG or N-Quads changeset with one named graph of added and one of rem
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
-import os
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +29,6 @@ from aifkg.web.runtime import Runtime, runtime
 
 blueprint = Blueprint("build_insight", __name__)
 LOG = logging.getLogger("aifkg.web")
-INSIGHT_FOLDER = "insight"
 CHANGESET_FORMATS = {
     "application/trig": ox.RdfFormat.TRIG,
     "application/n-quads": ox.RdfFormat.N_QUADS,
@@ -140,29 +137,8 @@ def compare_builds(current: Build, builds_folder: Path, graph_iris: list[str]) -
 
 
 def find_gaps(state: Runtime) -> list[Gap]:
-    """The build's SHACL warnings, from the cache folder or by validating the build's dataset once."""
-    folder = state.settings.cache_dir / INSIGHT_FOLDER
-    kept = folder / f"{state.build.key}-gaps.json"
-    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
-        return [Gap(**item) for item in json.loads(kept.read_text(encoding="utf-8"))]
-    # pyshacl and rdflib's parsing are needed only here, on the first start after a build
-    from rdflib import Graph
-
-    from aifkg.graph import load_sources
-    from aifkg.validation import validate_graph
-
-    sources = load_sources(state.settings.ontology_dir, state.settings.data_dir, state.settings.shapes_dir)
-    quads = ox.parse(path=str(state.build.dataset_path), format=ox.RdfFormat.N_QUADS)
-    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
-    union = Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
-    report = validate_graph(union, sources.shapes)
-    gaps = [Gap(f.focus_node, f.result_path or "", f.message) for f in report.warnings]
-    with contextlib.suppress(OSError):
-        folder.mkdir(parents=True, exist_ok=True)
-        staging = folder / f".{state.build.key}-{os.getpid()}"
-        staging.write_text(json.dumps([gap.__dict__ for gap in gaps]), encoding="utf-8")
-        os.replace(staging, kept)
-    return gaps
+    """The build's SHACL warnings, as the build wrote them (validation runs when building, never here)."""
+    return [Gap(**item) for item in json.loads(state.build.warnings_path.read_text(encoding="utf-8"))]
 
 
 # per build folder (one process may serve builds from several cache folders, as the tests do)

@@ -117,7 +117,7 @@ def group_statements(
 ) -> list[PropertyGroup]:
     """Rows of (?p, ?<node_var>, ?g, labels) into one group per property, in the order PROPERTY_ORDER gives;
     literals are written for the reader (`currency` is the subject's, for its amounts of money)."""
-    namespace = runtime().settings.base_iri + "ontology#"
+    namespace = runtime().settings.vocabulary
     groups: OrderedDict[str, PropertyGroup] = OrderedDict()
     seen: set[tuple[str, str, str]] = set()
     inferred_values: set[tuple[str, str, str]] = set()
@@ -177,7 +177,7 @@ def repeats_stated_texts(group: PropertyGroup, groups: Iterable[PropertyGroup]) 
 def summary_of(properties: list[PropertyGroup]) -> list[PropertyGroup]:
     """The groups the summary box shows, in SUMMARY's order, asserted values only (inferred ones stay in
     the statements table, where they are marked)."""
-    namespace = runtime().settings.base_iri + "ontology#"
+    namespace = runtime().settings.vocabulary
     by_key = {term_key(group.iri, namespace): group for group in properties}
     chosen = []
     for key in SUMMARY:
@@ -191,7 +191,7 @@ def summary_of(properties: list[PropertyGroup]) -> list[PropertyGroup]:
 
 def currency_of(rows: list[Row]) -> str:
     """The subject's aif:fundingCurrency (the unit of its amounts), if it states one."""
-    wanted = runtime().settings.base_iri + "ontology#" + CURRENCY
+    wanted = runtime().settings.vocabulary + CURRENCY
     stated = (row["o"]["value"] for row in rows if row["p"]["value"] == wanted and row["o"]["type"] == "literal")
     return next(stated, "")
 

@@ -55,7 +55,7 @@ class Explorer:
 
 def install(app: Flask, settings: Settings, build: Build) -> None:
     """Read the build's catalogue and index it, once, as the app starts; then serve the pages."""
-    catalogue = read_catalogue(build.dataset_path, settings.id_base, settings.base_iri + "ontology#")
+    catalogue = read_catalogue(build.dataset_path, settings.id_base, settings.vocabulary)
     app.extensions[EXTENSION] = Explorer(catalogue, build_index(catalogue))
     app.jinja_env.globals.update(
         local_link=local_href,

@@ -39,7 +39,7 @@ def build_context() -> dict[str, Any]:
     with _lock:
         if key not in _contexts:
             quads = ox.parse(path=str(state.build.dataset_path), format=ox.RdfFormat.N_QUADS)
-            _contexts[key] = make_context(quads, state.settings.base_iri + "ontology#")
+            _contexts[key] = make_context(quads, state.settings.vocabulary)
         return _contexts[key]
 
 

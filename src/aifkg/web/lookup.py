@@ -1,7 +1,7 @@
 """The server's own fixed queries for HTML pages: run one, name things in the reader's language, link IRIs here.
 
 Pages read the graph only through `select`, which runs a trusted query through the same cache and worker
-processes as a client's query. Any IRI spliced into such a query is checked by `is_safe_iri` first.
+processes as a client's query; values that vary are bound by the engine (`bindings`), never spliced in.
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ JSON_RESULTS = next(f for f in FORMATS if f.name == "json")
 LANGUAGES = ("en", "de")
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 DCTERMS_TITLE = "http://purl.org/dc/terms/title"
-UNSAFE_IN_IRI = re.compile(r'[\s<>"{}|\\^`]')
-LABEL_BATCH = 400
 
 Row = dict[str, dict[str, str]]
 
@@ -32,11 +30,6 @@ def reader_language() -> str:
     if asked in LANGUAGES:
         return asked
     return request.accept_languages.best_match(LANGUAGES, default="en") or "en"
-
-
-def is_safe_iri(iri: str) -> bool:
-    """True for an absolute IRI that can be written as <iri> in a query without escaping anything."""
-    return bool(iri) and ":" in iri and not UNSAFE_IN_IRI.search(iri) and len(iri) < 2000
 
 
 def label_pattern(variable: str, language: str) -> str:
@@ -74,14 +67,22 @@ def local_href(iri: str) -> str:
     return iri
 
 
+def label_table(language: str) -> dict[str, str]:
+    """The best label (`label_pattern`) of every IRI that has one: one query per build and language, kept in
+    the runtime, so naming the things on a page is a lookup and no IRI is ever spliced into a query."""
+    state = runtime()
+    table = state.labels.get(language)
+    if table is None:
+        rows = select(
+            f"SELECT ?s ?sLabel WHERE {{ {{ SELECT DISTINCT ?s WHERE {{ {{ ?s <{RDFS_LABEL}> ?name }} UNION "
+            f"{{ ?s <{DCTERMS_TITLE}> ?name }} FILTER(isIRI(?s)) }} }} {label_pattern('s', language)} }}"
+        )
+        table = {row["s"]["value"]: row["sLabel"]["value"] for row in rows if "sLabel" in row}
+        state.labels[language] = table
+    return table
+
+
 def labels_of(iris: Iterable[str], language: str) -> dict[str, str]:
     """The best label of each IRI (reader's language, then English or German); IRIs without one are left out."""
-    wanted = sorted({iri for iri in iris if is_safe_iri(iri)})
-    labels: dict[str, str] = {}
-    for start in range(0, len(wanted), LABEL_BATCH):
-        values = " ".join(f"<{iri}>" for iri in wanted[start : start + LABEL_BATCH])
-        rows = select(f"SELECT ?s ?sLabel WHERE {{ VALUES ?s {{ {values} }} {label_pattern('s', language)} }}")
-        for row in rows:
-            if "sLabel" in row:
-                labels[row["s"]["value"]] = row["sLabel"]["value"]
-    return labels
+    table = label_table(language)
+    return {iri: table[iri] for iri in iris if iri in table}

@@ -70,8 +70,7 @@ def run_question(question: WorkedQuestion, language: str = "en") -> Answer:
 
 def overview_charts(language: str = "en") -> list[BarChart]:
     """Factories and antennas per selection round, per host country and by focus area."""
-    aif = runtime().settings.base_iri + "ontology#"
-    kinds = f"VALUES ?kind {{ <{aif}AIFactory> <{aif}AIFactoryAntenna> }}"
+    aif = runtime().settings.vocabulary
     t = ui_text(language)
     charts = []
     for title, prop in (
@@ -80,8 +79,10 @@ def overview_charts(language: str = "en") -> list[BarChart]:
         (t["chart_focus"], "focusArea"),
     ):
         rows = select(
-            f"SELECT ?group (COUNT(DISTINCT ?x) AS ?count) WHERE {{ {kinds} ?x a ?kind ; <{aif}{prop}> ?group }} "
-            "GROUP BY ?group"
+            "SELECT ?group (COUNT(DISTINCT ?x) AS ?count) ?factory ?antenna ?property WHERE { "
+            "{ ?x a ?factory } UNION { ?x a ?antenna } ?x ?property ?group } "
+            "GROUP BY ?group ?factory ?antenna ?property",
+            {"factory": aif + "AIFactory", "antenna": aif + "AIFactoryAntenna", "property": aif + prop},
         )
         labels = labels_of([row["group"]["value"] for row in rows], language)
         chart = bar_chart(["group", "count"], rows, labels, link_target, title)
@@ -156,8 +157,8 @@ class Link:
 
 def members_of(class_name: str, language: str = "en") -> list[Link]:
     """Every instance of one of our classes (e.g. AIFactory), by label in `language`, for the home page."""
-    aif = runtime().settings.base_iri + "ontology#"
-    rows = select(f"SELECT DISTINCT ?x WHERE {{ ?x a <{aif}{class_name}> FILTER(isIRI(?x)) }}")
+    aif = runtime().settings.vocabulary
+    rows = select("SELECT DISTINCT ?x ?class WHERE { ?x a ?class FILTER(isIRI(?x)) }", {"class": aif + class_name})
     labels = labels_of([row["x"]["value"] for row in rows], language)
     links = [Link(labels.get(row["x"]["value"], row["x"]["value"]), link_target(row["x"]["value"])) for row in rows]
     return sorted(links, key=lambda link: link.label.lower())

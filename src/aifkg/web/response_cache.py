@@ -8,11 +8,11 @@ requests are answered with 304 from here too.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+
+from aifkg.web.lru import BoundedLRU
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 CACHED_PREFIXES = ("/sparql", "/id/", "/ontology")
@@ -34,20 +34,20 @@ class ResponseCache:
         self, app: WSGIApp, max_entries: int = 4096, max_bytes: int = 64 * 2**20, max_body: int | None = None
     ) -> None:
         self.app = app
-        self.max_entries = max_entries
-        self.max_bytes = max_bytes
         self.max_body = max_bytes // 8 if max_body is None else max_body
-        self._entries: OrderedDict[tuple[str, ...], tuple[StoredResponse, int]] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
+        self._lru: BoundedLRU[StoredResponse] = BoundedLRU(max_entries, max_bytes, max_value_bytes=max_bytes)
 
     @property
     def entries(self) -> int:
-        return len(self._entries)
+        return len(self._lru)
 
     @property
     def total_bytes(self) -> int:
-        return self._bytes
+        return self._lru.total_bytes
+
+    @property
+    def max_bytes(self) -> int:
+        return self._lru.max_bytes
 
     @staticmethod
     def _key(environ: dict[str, Any]) -> tuple[str, ...] | None:
@@ -66,12 +66,7 @@ class ResponseCache:
         key = self._key(environ)
         if key is None:
             return self.app(environ, start_response)
-        with self._lock:
-            entry = self._entries.get(key)
-            stored = None
-            if entry is not None:
-                stored = entry[0]
-                self._entries.move_to_end(key)
+        stored = self._lru.get(key)
         if stored is not None:
             if stored.etag and stored.etag in environ.get("HTTP_IF_NONE_MATCH", ""):
                 start_response(
@@ -110,14 +105,7 @@ class ResponseCache:
         if not status.startswith("200") or "public" not in cache_control:
             return
         size = len(body) + sum(len(name) + len(value) for name, value in headers) + sum(len(part) for part in key)
-        if len(body) > self.max_body or size > self.max_bytes or self.max_entries <= 0:
+        if len(body) > self.max_body or key in self._lru:
             return
         etag = next((v for k, v in headers if k.lower() == "etag"), None)
-        with self._lock:
-            if key in self._entries:
-                return
-            self._entries[key] = (StoredResponse(status, list(headers), body, etag), size)
-            self._bytes += size
-            while self._entries and (len(self._entries) > self.max_entries or self._bytes > self.max_bytes):
-                _, (_, evicted_size) = self._entries.popitem(last=False)
-                self._bytes -= evicted_size
+        self._lru.put(key, StoredResponse(status, list(headers), body, etag), size)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -13,6 +11,7 @@ from flask import current_app
 from aifkg.build import Build
 from aifkg.config import Settings
 from aifkg.executor import QueryExecutor
+from aifkg.web.lru import BoundedLRU
 
 COMPRESS_FROM_BYTES = 2048
 
@@ -45,42 +44,36 @@ class ResultCache:
     """
 
     def __init__(self, capacity: int, max_bytes: int = 64 * 2**20) -> None:
-        self.capacity = capacity
-        self.max_bytes = max_bytes
-        self.max_entry_bytes = max_bytes // 8
-        self._entries: OrderedDict[tuple[object, ...], tuple[CachedAnswer, int]] = OrderedDict()
-        self._lock = threading.Lock()
-        self.total_bytes = 0
+        self._lru: BoundedLRU[CachedAnswer] = BoundedLRU(capacity, max_bytes)
         self.hits = 0
         self.misses = 0
 
     @property
     def entries(self) -> int:
-        return len(self._entries)
+        return len(self._lru)
+
+    @property
+    def total_bytes(self) -> int:
+        return self._lru.total_bytes
+
+    @property
+    def max_bytes(self) -> int:
+        return self._lru.max_bytes
+
+    @property
+    def max_entry_bytes(self) -> int:
+        return self._lru.max_value_bytes
 
     def get(self, key: tuple[object, ...]) -> CachedAnswer | None:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is None:
-                self.misses += 1
-                return None
-            self._entries.move_to_end(key)
+        answer = self._lru.get(key)
+        if answer is None:
+            self.misses += 1
+        else:
             self.hits += 1
-            return entry[0]
+        return answer
 
     def put(self, key: tuple[object, ...], answer: CachedAnswer) -> None:
-        size = self.size_of(key, answer)
-        if self.capacity <= 0 or size > self.max_entry_bytes:
-            return
-        with self._lock:
-            previous = self._entries.pop(key, None)
-            if previous is not None:
-                self.total_bytes -= previous[1]
-            self._entries[key] = (answer, size)
-            self.total_bytes += size
-            while len(self._entries) > self.capacity or self.total_bytes > self.max_bytes:
-                _, (_, evicted_size) = self._entries.popitem(last=False)
-                self.total_bytes -= evicted_size
+        self._lru.put(key, answer, self.size_of(key, answer))
 
     @staticmethod
     def size_of(key: tuple[object, ...], answer: CachedAnswer) -> int:
@@ -99,6 +92,7 @@ class Runtime:
     executor: QueryExecutor
     cache: ResultCache
     prefixes: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)  # language -> IRI -> label (lookup.py)
 
     def etag_for(self, key: tuple[object, ...]) -> str:
         """Same key and build, same tag: every worker process agrees without sharing state."""

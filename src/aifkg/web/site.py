@@ -44,7 +44,7 @@ def headline_counts() -> list[tuple[str, int, str | None]]:
     each one's name in the page words, the number, and the page that lists them."""
     state = runtime()
     per_class = state.build.stats.entities_per_class
-    ontology = state.settings.base_iri + "ontology#"
+    ontology = state.settings.vocabulary
     organisations = per_class.get("http://www.w3.org/ns/org#Organization", 0)
     # ORG makes every factory and antenna (an org:OrganizationalCollaboration) an org:Organization too
     organisations -= per_class.get("http://www.w3.org/ns/org#OrganizationalCollaboration", 0)

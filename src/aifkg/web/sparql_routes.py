@@ -43,11 +43,11 @@ def _chunked() -> bool:
 def _body() -> bytes:
     """The raw body, at most max_request_bytes, also when it comes chunked without a Content-Length.
 
-    Both HTTP servers decode chunked bodies and set `wsgi.input_terminated`: their stream ends where the
-    body does, so it is read directly (werkzeug's wrapper would refuse a body of exactly the limit), until
-    its end or one byte past the limit; one read may return less than asked. gunicorn raises on broken
-    chunked framing (a 400 here); granian ends the stream where the framing breaks, so a body broken from
-    its first chunk reads as empty and gets a 400 that says so.
+    granian (like werkzeug's development server) decodes chunked bodies and sets `wsgi.input_terminated`:
+    the stream ends where the body does, so it is read directly (werkzeug's wrapper would refuse a body of
+    exactly the limit), until its end or one byte past the limit; one read may return less than asked.
+    granian ends the stream where the chunked framing breaks, so a body broken from its first chunk reads as
+    empty and gets a 400 that says so.
     """
     limit = runtime().settings.max_request_bytes
     length = request.content_length
