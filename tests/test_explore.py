@@ -249,6 +249,27 @@ def test_map_places_every_thing_or_lists_it_without_a_place(client: FlaskClient)
         assert text.count("<path d=") > 20, "country shapes from world-atlas"
 
 
+def test_base_map_for_scripts_is_the_map_pages_base_map(client: FlaskClient) -> None:
+    """/map/base.json: the /map page's country outlines and the projection that put them there, so a script
+    (the query editor's map view) places points exactly where /map puts them."""
+    response = client.get("/map/base.json")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    assert "max-age=86400" in response.headers["Cache-Control"]
+    squeezed = client.get("/map/base.json", headers={"Accept-Encoding": "gzip"})
+    assert squeezed.headers.get("Content-Encoding") == "gzip"
+    assert json.loads(gzip.decompress(squeezed.data)) == json.loads(response.data)
+    base = json.loads(response.data)
+    frame = fit(explore.MAP_WIDTHS["large"])
+    assert (base["width"], base["height"], base["scale"], base["left"], base["top"]) == (
+        frame.width, frame.height, frame.scale, frame.left, frame.top
+    )  # fmt: skip
+    assert base["centre"] == [10.0, 52.0] and base["projection"] == "lambert-azimuthal-equal-area"
+    map_page = get_page(client, "/map")
+    if explore.TOPOLOGY.exists():
+        assert len(base["shapes"]) > 20
+        assert all(f'<path d="{shape["d"]}"/>' in map_page for shape in base["shapes"])
+
+
 def test_map_image_is_a_standalone_svg(client: FlaskClient) -> None:
     response = client.get("/map.svg?size=small")
     assert response.status_code == 200 and response.mimetype == "image/svg+xml"

@@ -119,6 +119,7 @@ PAGES = [
     "/",
     "/sparql",
     "/sparql?example=02-factories-per-country",
+    "/sparql?lang=de",
     "/questions",
     "/questions/01-factories",
     "/questions/02-factories-per-country",
@@ -189,6 +190,41 @@ def test_query_page_offers_editor_prefixes_and_examples(client: FlaskClient, min
     assert '<script src="/static/vendor/yasgui.min.js">' in text
     for name in ("json", "xml", "csv", "tsv", "turtle", "ntriples", "jsonld", "rdfxml"):
         assert f'data-format="{name}"' in text
+
+
+def test_query_page_in_german(client: FlaskClient, mini_questions: Path) -> None:
+    """Every text of the editor page in German, and the words its script shows in the page's JSON."""
+    for path, headers in (("/sparql?lang=de", {}), ("/sparql", {"Accept-Language": "de-DE,de;q=0.9"})):
+        text = page(client, path, **headers)
+        config = _config(text)
+        assert '<html lang="de">' in text and "<title>Abfrage · aifkg</title>" in text
+        for german in (
+            "<h1>Den Graphen abfragen</h1>",
+            "Mit einer Beispielfrage beginnen",
+            "— eine Frage wählen —",
+            ">Laden</button>",
+            '<label for="query">SPARQL-Abfrage</label>',
+            '<label for="format">Ergebnisformat</label>',
+            ">Ausführen</button>",
+            'aria-label="SPARQL-Editor und Ergebnisse"',
+            "Teilen und herunterladen",
+            "Link zu dieser Abfrage",
+            "öffnet diesen Editor mit der Abfrage und führt sie aus.",
+            "Die Ergebnisse herunterladen als",
+            ">Lücken</a>",
+            ">Änderungen</a>",
+        ):
+            assert german in text, german
+        for english in ("Query the graph", "Start from a worked question", "Share and download", "Run<"):
+            assert english not in text, english
+        assert '<option value="01-factories" lang="en">' in text  # the questions themselves are English
+        words = config["words"]
+        assert words["map"] == "Karte" and words["chart"] == "Diagramm" and words["table"] == "Tabelle"  # type: ignore[index]
+        assert ["^Run query$", "Abfrage ausführen"] in config["translations"]  # type: ignore[operator]
+        assert config["tableLanguage"]["info"] == "Zeilen _START_ bis _END_ von _TOTAL_"  # type: ignore[index]
+    english = _config(page(client, "/sparql?lang=en"))
+    assert english["words"]["map"] == "Map" and english["translations"] == []  # type: ignore[index]
+    assert set(english["words"]) == set(_config(page(client, "/sparql?lang=de"))["words"])  # type: ignore[arg-type]
 
 
 def test_query_page_without_worked_questions(client: FlaskClient, app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:

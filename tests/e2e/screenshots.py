@@ -59,8 +59,8 @@ def shoot_section(page: Page, selector: str, name: str) -> None:
 
 
 def shoot_entity_views(page: Page, entity: str) -> None:
-    """The neighbourhood picture with its legend, an entity page on a phone, the query editor's labels and
-    chart view, and the pages of gaps and changes."""
+    """The neighbourhood picture with its legend, an entity page on a phone, the query editor's labels,
+    chart and map views, and the pages of gaps and changes."""
     page.goto(entity)
     page.locator("#neighbourhood[data-drawn]").wait_for()
     shoot_section(page, "section[aria-labelledby=neighbourhood-heading]", "entity-graph")
@@ -78,6 +78,11 @@ def shoot_entity_views(page: Page, entity: str) -> None:
     page.locator(".yasr .select_chart").click()
     page.locator("svg.result-chart").wait_for()
     shoot(page, "query-chart")
+    page.goto("/sparql?example=17-map-sites")
+    if page.locator("#example option[value='17-map-sites']").count():  # the worked map question (real data)
+        page.locator(".yasr .select_map").click()
+        page.locator("svg.result-map circle.map-point").first.wait_for()
+        shoot(page, "query-map")
     page.goto("/gaps")
     shoot(page, "gaps")
     page.goto("/changes")

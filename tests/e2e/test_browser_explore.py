@@ -12,14 +12,18 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Request, expect, sync_playwright
 
 from aifkg.config import PROJECT_ROOT
+from aifkg.web import explore, geo
 from tests.conftest import MINI
 from tests.e2e.conftest import LiveServer, mini_args, start_server, stop_server
 from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, Problems, screenshot_on_failure
@@ -47,7 +51,17 @@ MINI_PAGE_TYPES = [
     "/questions/02-factories-per-country",
     "/questions/04-partnerships",
     "/ontology",
+    "/sparql",
+    "/sparql?lang=de",
+    "/gaps",
+    "/changes?lang=de",
 ]
+PROTOCOL_PARAMETERS = {"query", "default-graph-uri", "named-graph-uri"}
+PLACES = (
+    "SELECT ?place ?lat ?long WHERE { VALUES (?place ?lat ?long) { "
+    "(<https://example.org/kg/id/factory/alpha> 48.1 11.6) (<https://example.org/kg/id/factory/beta> 41.9 12.5) "
+    "(<https://example.org/kg/id/antenna/gamma> -33.9 151.2) } }"
+)
 
 
 @pytest.fixture(scope="module")
@@ -244,6 +258,88 @@ def test_not_found_page_searches_and_void_is_a_page(page: Page) -> None:
     assert "void:Dataset" in Path(download_info.value.path()).read_text(encoding="utf-8")
 
 
+def protocol_requests(page: Page) -> list[dict[str, list[str]]]:
+    """The parameters of every SPARQL request the page sends from now on (query string and form body)."""
+    sent: list[dict[str, list[str]]] = []
+
+    def note(request: Request) -> None:
+        url = urlsplit(request.url)
+        if url.path == "/sparql" and request.resource_type in ("fetch", "xhr"):
+            sent.append(parse_qs(url.query) | parse_qs(request.post_data or "", keep_blank_values=True))
+
+    page.on("request", note)
+    return sent
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_query_editor_in_german_with_results_and_map(browser: Browser, server: LiveServer, width: str) -> None:
+    """The editor's own words and the library's in German, axe on the results (table and map view), the map
+    view drawn on the country outlines, and requests with the SPARQL protocol's parameters only."""
+    page = open_page(browser, server.url, width)
+    try:
+        sent = protocol_requests(page)
+        page.goto("/sparql?lang=de&example=&qtext=" + quote(PLACES))
+        rows = page.locator(".yasr table.dataTable tbody tr")
+        expect(rows).to_have_count(3)
+        expect(page.locator(".yasr .select_table")).to_contain_text("Tabelle")
+        expect(page.locator(".yasr .select_response")).to_contain_text("Antwort")
+        expect(page.locator(".yasr .select_map")).to_contain_text("Karte")
+        expect(page.locator(".yasr .select_chart")).to_contain_text("Diagramm")
+        expect(page.locator(".yasr")).to_contain_text(re.compile(r"3 Ergebnisse in [0-9]+(,[0-9]+)? Sekunden"))
+        expect(page.locator(".yasr")).to_contain_text("Einfache Ansicht")
+        expect(page.locator(".yasr")).to_contain_text("Zeilen 1 bis 3 von 3")
+        expect(page.locator(".yasqe_queryButton")).to_have_attribute("aria-label", "Abfrage ausführen")
+        expect(page.locator(".yasr_btn.select_map")).to_have_attribute("aria-label", "Zeigt die Ansicht „Karte“")
+        assert serious_violations(page) == []  # the results state, table view
+        if width == "phone":
+            no_sideways_scroll(page)
+        page.locator(".yasr .select_map").click()
+        figure = page.locator(".yasr .result-figure")
+        expect(figure.locator("svg.result-map circle.map-point")).to_have_count(2)  # gamma is not in Europe
+        assert figure.locator("svg.result-map path.country").count() > 20  # the /map page's countries
+        expect(figure.locator("svg.result-map a[href='/id/factory/alpha']")).to_have_count(1)
+        expect(figure.locator("figcaption")).to_contain_text("2 der 3 Zeilen auf der Karte Europas")
+        expect(figure.locator("figcaption")).to_contain_text("Nicht auf der Karte")
+        figure.get_by_text("Die Orte auf der Karte").click()
+        expect(figure.locator("details.map-places tbody tr")).to_have_count(3)
+        assert serious_violations(page) == []  # the map view
+        if width == "phone":
+            no_sideways_scroll(page)
+        page.goto("/sparql?lang=en")
+        expect(page.locator(".yasr .select_table")).to_contain_text("Table")
+        page.locator(".yasqe_queryButton").click()
+        expect(page.locator(".yasr")).to_contain_text(re.compile(r"\d+ results? in [0-9.]+ seconds?"))
+        assert serious_violations(page) == []
+        queries = [parameters for parameters in sent if "query" in parameters]
+        assert len(queries) >= 3, sent  # the two runs, and the labels asked for the results
+        assert all(set(parameters) <= PROTOCOL_PARAMETERS for parameters in sent), sent
+        assert not page.problems.messages, page.problems.messages  # type: ignore[attr-defined]
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_navigation_reaches_gaps_and_changes(browser: Browser, server: LiveServer, width: str) -> None:
+    page = open_page(browser, server.url, width)
+    try:
+        for language, gaps, changes in (("en", "Gaps", "Changes"), ("de", "Lücken", "Änderungen")):
+            page.goto(f"/?lang={language}")
+            navigation = page.locator("header.site nav").first
+            navigation.get_by_role("link", name=gaps, exact=True).click()
+            expect(page).to_have_url(re.compile(r"/gaps$"))
+            expect(page.locator("header.site nav").first.get_by_role("link", name=gaps)).to_have_attribute(
+                "aria-current", "page"
+            )
+            page.locator("header.site nav").first.get_by_role("link", name=changes, exact=True).click()
+            expect(page).to_have_url(re.compile(r"/changes$"))
+            if width == "phone":
+                no_sideways_scroll(page)
+            assert serious_violations(page) == []
+        assert not page.problems.messages, page.problems.messages  # type: ignore[attr-defined]
+    finally:
+        page.context.close()
+
+
 def test_pages_arrive_compressed(page: Page) -> None:
     sizes: dict[str, str] = {}
     page.on("response", lambda r: sizes.update({r.url.rsplit("/", 1)[-1]: r.headers.get("content-encoding", "")}))
@@ -291,6 +387,50 @@ def test_real_graph_explorer(browser: Browser, real_server: LiveServer, width: s
         page.goto("/map")
         listed = page.locator("#places-heading ~ div table tbody tr")
         expect(listed).not_to_have_count(0)
+        assert not page.problems.messages, page.problems.messages  # type: ignore[attr-defined]
+    finally:
+        page.context.close()
+
+
+def test_real_graph_map_query_on_the_country_map(browser: Browser, real_server: LiveServer) -> None:
+    """Worked question Q17 in the editor: every row with coordinates is a point on the /map page's country
+    outlines, where geo.py's projection puts it."""
+    question = (PROJECT_ROOT / "queries" / "17-map-sites.rq").read_text(encoding="utf-8")
+    body = urlencode({"query": question}).encode()
+    asked = urllib.request.Request(
+        real_server.endpoint, data=body, headers={"Accept": "application/sparql-results+json"}
+    )
+    with urllib.request.urlopen(asked, timeout=60) as response:
+        rows = json.loads(response.read())["results"]["bindings"]
+    placed = [row for row in rows if "lat" in row and "long" in row]
+    assert placed, "Q17 gives coordinates"
+    page = open_page(browser, real_server.url)
+    try:
+        page.goto("/sparql?example=17-map-sites")
+        expect(page.locator(".yasr")).to_contain_text(f"{len(rows)} results in")
+        page.locator(".yasr .select_map").click()
+        points = page.locator("svg.result-map circle.map-point")
+        expect(points).to_have_count(len(placed))
+        assert page.locator("svg.result-map path.country").count() > 30
+        expect(page.locator(".result-figure figcaption")).not_to_contain_text("Not on the map")
+        frame = geo.fit(explore.MAP_WIDTHS["large"])
+        drawn = page.locator("svg.result-map a").evaluate_all(
+            "links => links.map(a => [a.getAttribute('href'), +a.firstChild.getAttribute('cx'),"
+            " +a.firstChild.getAttribute('cy')])"
+        )
+        sites: dict[tuple[float, float], list[str]] = {}
+        for row in placed:
+            sites.setdefault((float(row["long"]["value"]), float(row["lat"]["value"])), []).append(row["site"]["value"])
+        real_ids = "https://w3id.org/aifactories/id/"
+        alone = {"/id/" + things[0][len(real_ids) :]: site for site, things in sites.items() if len(things) == 1}
+        checked = 0
+        for href, cx, cy in drawn:
+            if href in alone:
+                x, y = frame.project(*alone[href])
+                assert abs(cx - x) < 0.2 and abs(cy - y) < 0.2, (href, cx, cy, x, y)
+                checked += 1
+        assert checked > 0
+        assert serious_violations(page) == []
         assert not page.problems.messages, page.problems.messages  # type: ignore[attr-defined]
     finally:
         page.context.close()

@@ -219,6 +219,27 @@ def map_image() -> Response:
     return response
 
 
+@blueprint.route("/map/base.json")
+def map_base() -> Response:
+    """The /map page's base map for scripts that place their own points on it (the query editor's map
+    view): the country outlines as SVG path data in pixels, and the projection's parameters to put any
+    longitude and latitude in the same pixels. The same for every build, so it is cached for a day."""
+    frame = frame_for(MAP_WIDTHS["large"])
+    body = {
+        "projection": "lambert-azimuthal-equal-area",
+        "centre": list(geo.CENTRE),
+        "width": frame.width,
+        "height": frame.height,
+        "scale": frame.scale,
+        "left": frame.left,
+        "top": frame.top,
+        "shapes": [{"name": shape.name, "d": shape.path} for shape in explorer().shapes(frame)],
+    }
+    response = Response(json.dumps(body, separators=(",", ":")), content_type="application/json")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 # ---- timeline ----
 
 

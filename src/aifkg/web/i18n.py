@@ -540,6 +540,171 @@ REUSED_TERMS.update(
 )
 
 
+# ---- the query editor (/sparql): the page and the words its script shows ----
+QUERY_UI: dict[str, dict[str, str]] = {
+    "en": {
+        "nav_gaps": "Gaps",
+        "nav_changes": "Changes",
+        "query_title": "Query",
+        "query_heading": "Query the graph",
+        "query_intro": "Write SPARQL 1.1 against the whole graph (asserted facts, OWL RL inferences and the "
+        "ontology), or start from a worked question. Results link to the page of every resource. Programs send "
+        "the same queries to {}.",
+        "query_examples": "Start from a worked question",
+        "query_choose": "— choose a question —",
+        "query_load": "Load",
+        "query_text": "SPARQL query",
+        "query_format": "Result format",
+        "query_run": "Run",
+        "query_editor_region": "SPARQL editor and results",
+        "query_share_heading": "Share and download",
+        "query_share_link": "Link to this query",
+        "query_share_note": "opens this editor with the query and runs it.",
+        "query_download": "Download the results as",
+        "js_endpoint": "SPARQL endpoint",
+        "js_editor": "SPARQL query",
+        "js_page_size": "Rows per page",
+        "js_filter": "Filter the results",
+        "js_table": "Table",
+        "js_response": "Response",
+        "js_chart": "Chart",
+        "js_map": "Map",
+        "js_chart_title": "{value} per {name}: {rows}",
+        "js_map_title": "Map of Europe with {count} places from the results",
+        "js_map_note": "{count} of the {total} rows on the map of Europe; rows without coordinates are in the "
+        "table only.",
+        "js_map_outside": "Not on the map (outside the area it shows): {names}.",
+        "js_map_place": "Place",
+        "js_map_lat": "Latitude",
+        "js_map_long": "Longitude",
+        "js_map_places": "The places on the map",
+        "js_map_unavailable": "The base map could not be loaded; the places are listed in the table.",
+    },
+    "de": {
+        "nav_gaps": "Lücken",
+        "nav_changes": "Änderungen",
+        "query_title": "Abfrage",
+        "query_heading": "Den Graphen abfragen",
+        "query_intro": "Schreiben Sie SPARQL 1.1 über den ganzen Graphen (erfasste Fakten, OWL-RL-Folgerungen und "
+        "die Ontologie) oder beginnen Sie mit einer Beispielfrage. Die Ergebnisse verlinken auf die Seite jeder "
+        "Ressource. Programme schicken dieselben Abfragen an {}.",
+        "query_examples": "Mit einer Beispielfrage beginnen",
+        "query_choose": "— eine Frage wählen —",
+        "query_load": "Laden",
+        "query_text": "SPARQL-Abfrage",
+        "query_format": "Ergebnisformat",
+        "query_run": "Ausführen",
+        "query_editor_region": "SPARQL-Editor und Ergebnisse",
+        "query_share_heading": "Teilen und herunterladen",
+        "query_share_link": "Link zu dieser Abfrage",
+        "query_share_note": "öffnet diesen Editor mit der Abfrage und führt sie aus.",
+        "query_download": "Die Ergebnisse herunterladen als",
+        "js_endpoint": "SPARQL-Endpunkt",
+        "js_editor": "SPARQL-Abfrage",
+        "js_page_size": "Zeilen pro Seite",
+        "js_filter": "Die Ergebnisse filtern",
+        "js_table": "Tabelle",
+        "js_response": "Antwort",
+        "js_chart": "Diagramm",
+        "js_map": "Karte",
+        "js_chart_title": "{value} je {name}: {rows}",
+        "js_map_title": "Karte Europas mit {count} Orten aus den Ergebnissen",
+        "js_map_note": "{count} der {total} Zeilen auf der Karte Europas; Zeilen ohne Koordinaten stehen nur in "
+        "der Tabelle.",
+        "js_map_outside": "Nicht auf der Karte (außerhalb des gezeigten Gebiets): {names}.",
+        "js_map_place": "Ort",
+        "js_map_lat": "Breite",
+        "js_map_long": "Länge",
+        "js_map_places": "Die Orte auf der Karte",
+        "js_map_unavailable": "Die Grundkarte konnte nicht geladen werden; die Orte stehen in der Tabelle.",
+    },
+}
+for _language, _words in QUERY_UI.items():
+    UI[_language].update(_words)
+
+
+# The editor library's own texts (YASGUI, and DataTables inside its table view) in German, as (pattern,
+# replacement) pairs for JavaScript's String.replace: the script applies them to the editor's controls,
+# never to result values or the query.
+EDITOR_TEXTS_DE: tuple[tuple[str, str], ...] = (
+    ("^Close tab$", "Tab schließen"),
+    ("^Add tab$", "Tab hinzufügen"),
+    ("^Add a new tab$", "Einen neuen Tab hinzufügen"),
+    ("^Open settings$", "Einstellungen öffnen"),
+    ("^Clear endpoint$", "Endpunkt leeren"),
+    ("^Share query$", "Abfrage teilen"),
+    ("^Run query$", "Abfrage ausführen"),
+    ("^Shows (.+) view$", "Zeigt die Ansicht „$1“"),
+    ("^View documentation of (.+)$", "Dokumentation zur Ansicht „$1“"),
+    ("^(.+) documentation$", "Dokumentation zur Ansicht „$1“"),
+    ("^Filter query results$", "Ergebnisse filtern"),
+    ("^Download result$", "Ergebnis herunterladen"),
+    ("^Download Results$", "Ergebnisse herunterladen"),
+    ("^Download not supported$", "Herunterladen nicht möglich"),
+    ("^Simple view$", "Einfache Ansicht"),
+    ("^Ellipse$", "Lange Werte kürzen"),
+    ("^Page size:$", "Zeilen pro Seite:"),
+    ("^All$", "Alle"),
+    ("^Show all$", "Alle zeigen"),
+    ("^1 result in ([0-9.]+) seconds?$", "1 Ergebnis in $1 Sekunden"),
+    ("^([0-9]+) results in ([0-9.]+) seconds?$", "$1 Ergebnisse in $2 Sekunden"),
+    ("^1 result$", "1 Ergebnis"),
+    ("^([0-9]+) results$", "$1 Ergebnisse"),
+    ("^Response in ([0-9.]+) seconds?$", "Antwort in $1 Sekunden"),
+    ("^Try query in a new browser window$", "Abfrage in einem neuen Browserfenster versuchen"),
+    ("^Unable to get response from endpoint. Possible reasons:$", "Keine Antwort vom Endpunkt. Mögliche Gründe:"),
+    ("^Incorrect endpoint URL$", "Falsche Adresse des Endpunkts"),
+    ("^Endpoint is down$", "Der Endpunkt ist nicht erreichbar"),
+    ("^cannot render result$", "Das Ergebnis kann nicht dargestellt werden"),
+    ('^Press "enter" to add this endpoint$', "Eingabetaste drücken, um diesen Endpunkt hinzuzufügen"),
+    ("^pagination$", "Seitenwahl"),
+    ("^True$", "Ja"),
+    ("^False$", "Nein"),
+    ("^Request method$", "Anfragemethode"),
+    ("^Accept Headers$", "Gewünschte Formate (Accept)"),
+    ("^Arguments$", "Weitere Parameter"),
+    ("^Header Arguments$", "Weitere Header"),
+    ("^Default Graphs$", "Standardgraphen"),
+    ("^Named Graphs$", "Benannte Graphen"),
+)
+# DataTables' own language option (the table view's row counts, paging and sorting hints).
+TABLE_LANGUAGE_DE: dict[str, object] = {
+    "info": "Zeilen _START_ bis _END_ von _TOTAL_",
+    "infoEmpty": "Keine Zeilen",
+    "infoFiltered": "(gefiltert aus _MAX_ Zeilen)",
+    "zeroRecords": "Keine passenden Zeilen",
+    "emptyTable": "Keine Ergebnisse",
+    "thousands": ".",
+    "aria": {
+        "orderable": ": zum Sortieren aktivieren",
+        "orderableReverse": ": zum Umkehren der Sortierung aktivieren",
+        "orderableRemove": ": zum Aufheben der Sortierung aktivieren",
+        "paginate": {
+            "first": "Erste Seite",
+            "previous": "Vorige Seite",
+            "next": "Nächste Seite",
+            "last": "Letzte Seite",
+        },
+    },
+}
+
+
+def editor_texts(language: str) -> dict[str, object]:
+    """What the query editor's script needs to speak `language`: its own words, and for German the
+    translations of the editor library's texts and the table view's language option."""
+    german = language == "de"
+    return {
+        "words": script_words(language),
+        "translations": [list(pair) for pair in EDITOR_TEXTS_DE] if german else [],
+        "tableLanguage": TABLE_LANGUAGE_DE if german else {},
+    }
+
+
+def script_words(language: str) -> dict[str, str]:
+    """The words the query editor's script shows, without their `js_` prefix, for the page's JSON config."""
+    return {key[3:]: value for key, value in ui_text(language).items() if key.startswith("js_")}
+
+
 MONTHS = {
     "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December"),

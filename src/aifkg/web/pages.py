@@ -16,7 +16,7 @@ from aifkg.sparql import FORMATS, ProtocolError
 from aifkg.web.answers import answer
 from aifkg.web.charts import BarChart, bar_chart
 from aifkg.web.entity import link_target
-from aifkg.web.i18n import ui_text
+from aifkg.web.i18n import editor_texts, ui_text
 from aifkg.web.language import page_language
 from aifkg.web.lookup import JSON_RESULTS, Row, labels_of, select
 from aifkg.web.questions import WorkedQuestion, read_question, read_questions
@@ -138,6 +138,8 @@ def query_page() -> Response:
         "prefixes": state.prefixes,
         "examples": [{"name": q.name, "title": q.title, "query": q.text} for q in examples],
         "autorun": bool(shared or chosen),
+        "baseMap": "/map/base.json",
+        **editor_texts(page_language()),
     }
     html = render_template(
         "query.html", query_text=text, examples=examples, chosen=chosen.name if chosen else "", config=config

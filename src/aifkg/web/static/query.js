@@ -7,8 +7,12 @@
    - completion of classes and properties from the ontology itself (/ontology/terms.json), never from an
      outside service: YASQE's own class and property completers (which ask lov.linkeddata.es) are replaced;
    - labels beside IRIs in the results, asked from this endpoint;
-   - a chart view for results that count something per thing, and a map view for results with coordinates;
-   - names for the controls YASGUI leaves unlabelled. */
+   - a chart view for results that count something per thing, and a map view for results with coordinates,
+     drawn on the /map page's base map (country outlines and projection from /map/base.json);
+   - names for the controls YASGUI leaves unlabelled;
+   - the page's language: the server puts the words this script shows (and, in German, translations of
+     the editor library's own texts) into the page's JSON configuration;
+   - only the SPARQL protocol's own parameters in requests (YASGUI copies the page's URL parameters). */
 (function () {
   "use strict";
 
@@ -20,6 +24,7 @@
   }
   var config = JSON.parse(configElement.textContent);
   var words = config.words || {};
+  var translations = (config.translations || []).map(function (pair) { return [new RegExp(pair[0]), pair[1]]; });
   var language = document.documentElement.lang || "en";
   var Yasgui = window.Yasgui;
   var Yasqe = window.Yasqe;
@@ -118,6 +123,27 @@
   Yasqe.forkAutocompleter("property", { name: "property", get: completeTerms("property"), postprocessHints: labelHints }, false);
   Yasqe.defaults.autocompleters = ["variables", "prefixes", "class", "property"];
   Yasr.plugins.table.defaults.openIriInNewWindow = false;
+  if (config.tableLanguage && Object.keys(config.tableLanguage).length) {
+    var tableConfig = Yasr.plugins.table.defaults.tableConfig || {};
+    tableConfig.language = Object.assign({}, tableConfig.language || {}, config.tableLanguage);
+    Yasr.plugins.table.defaults.tableConfig = tableConfig;
+  }
+  // YASR's own views, named in the page's language
+  function relabel(name, label) {
+    var Base = Yasr.plugins[name];
+    if (!Base || !label) {
+      return;
+    }
+    var Named = class extends Base {
+      constructor(yasr) {
+        super(yasr);
+        this.label = label;
+      }
+    };
+    Yasr.registerPlugin(name, Named);
+  }
+  relabel("table", words.table);
+  relabel("response", words.response);
 
   // ---- labels beside IRIs ----
 
@@ -197,7 +223,7 @@
     var named = [
       [".controlbar input.autocomplete", words.endpoint || "SPARQL endpoint"],
       [".yasqe .CodeMirror textarea", words.editor || "SPARQL query"],
-      [".yasr .pageSizeWrapper select, .yasr select", words.pageSize || "Rows per page"],
+      [".yasr .pageSizeWrapper select, .yasr select", words.page_size || "Rows per page"],
       [".yasr .tableFilter, .yasr input[type=text]", words.filter || "Filter the results"]
     ];
     named.forEach(function (pair) {
@@ -222,6 +248,54 @@
     }
   }
 
+  // The editor library's texts in the page's language (German: pattern and replacement pairs from the
+  // server). Result values, the query and our own figures are left alone.
+  var UNTOUCHED = ".CodeMirror-lines, .CodeMirror-hints, .dataTable tbody, .result-figure, pre";
+  var decimalMark = (1.5).toLocaleString(language).charAt(1);
+  function translate(text) {
+    for (var i = 0; i < translations.length; i++) {
+      if (translations[i][0].test(text)) {
+        return text.replace(translations[i][0], translations[i][1]);
+      }
+    }
+    return text;
+  }
+  function translateTexts(root) {
+    if (!translations.length) {
+      return;
+    }
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    var node;
+    while ((node = walker.nextNode()) !== null) {
+      var parent = node.parentElement;
+      if (!parent || parent.closest(UNTOUCHED)) {
+        continue;
+      }
+      var text = node.nodeValue;
+      var trimmed = text.trim();
+      var changed = trimmed ? translate(trimmed) : trimmed;
+      if (changed !== trimmed && parent.closest(".yasr_response_chip")) {
+        changed = changed.replace(/(\d)\.(\d)/g, "$1" + decimalMark + "$2"); // "0,05 Sekunden"
+      }
+      if (changed !== trimmed) {
+        node.nodeValue = text.replace(trimmed, changed);
+      }
+    }
+    ["title", "aria-label", "placeholder"].forEach(function (name) {
+      var found = root.querySelectorAll("[" + name + "]");
+      for (var j = 0; j < found.length; j++) {
+        if (found[j].closest(UNTOUCHED)) {
+          continue;
+        }
+        var value = found[j].getAttribute(name);
+        var translated = translate(value.trim());
+        if (translated !== value.trim()) {
+          found[j].setAttribute(name, translated);
+        }
+      }
+    });
+  }
+
   // YASR's "Simple view" (values without RDF syntax) is switched on once, the first time the table shows;
   // the reader can switch it off again
   var simpleViewSet = false;
@@ -230,7 +304,7 @@
       return;
     }
     var label = Array.prototype.filter.call(root.querySelectorAll(".yasr .tableControls .switch"), function (element) {
-      return /Simple view/.test(element.textContent);
+      return element.textContent.trim() === "Simple view" || element.textContent.trim() === translate("Simple view");
     })[0];
     var box = label && label.querySelector("input[type=checkbox]");
     if (box) {
@@ -252,6 +326,7 @@
       simpleView(mount);
       relinkResults(mount);
       labelControls(mount);
+      translateTexts(mount);
       var links = showLabels(mount);
       askLabels(links.map(iriOf)).then(function (asked) {
         if (asked) {
@@ -370,7 +445,9 @@
       svg.appendChild(svgElement("rect", { x: labelWidth, y: y + 4, width: width, height: rowHeight - 8, rx: 2, "class": "chart-bar" }));
       svg.appendChild(svgElement("text", { x: labelWidth + width + 6, y: y + rowHeight * 0.62, "class": "chart-value" }, value.toLocaleString(language)));
     });
-    svg.insertBefore(svgElement("title", {}, data.value + " per " + data.name + ": " + description.join(", ")), svg.firstChild);
+    var title = (words.chart_title || "{value} per {name}: {rows}").replace("{value}", data.value)
+      .replace("{name}", data.name).replace("{rows}", description.join(", "));
+    svg.insertBefore(svgElement("title", {}, title), svg.firstChild);
     var figure = document.createElement("figure");
     figure.className = "result-figure";
     figure.appendChild(svg);
@@ -436,44 +513,155 @@
     icon.setAttribute("aria-hidden", "true");
     return icon;
   };
+  // The /map page's base map, asked once: country outlines in pixels and the projection that made them.
+  var baseMapRequest = null;
+  function baseMap() {
+    if (!baseMapRequest) {
+      baseMapRequest = fetch(config.baseMap)
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .catch(function () { return null; });
+    }
+    return baseMapRequest;
+  }
+  // Lambert azimuthal equal-area around the base map's centre, then to its pixels (as geo.py does)
+  function project(base, long, lat) {
+    var rad = Math.PI / 180;
+    var lam = (long - base.centre[0]) * rad;
+    var phi = lat * rad;
+    var phi0 = base.centre[1] * rad;
+    var cosC = Math.sin(phi0) * Math.sin(phi) + Math.cos(phi0) * Math.cos(phi) * Math.cos(lam);
+    var k = Math.sqrt(2 / Math.max(1 + cosC, 1e-9));
+    var x = k * Math.cos(phi) * Math.sin(lam);
+    var y = k * (Math.cos(phi0) * Math.sin(phi) - Math.sin(phi0) * Math.cos(phi) * Math.cos(lam));
+    return [(x - base.left) * base.scale, (base.top - y) * base.scale];
+  }
+  var SPREAD = 7; // pixels between points that share a site, as on /map
+  var MOST_LABELS = 15; // names written beside the points only when they can be read
+  function describe(point) {
+    return (point.name || "") + " (" + point.y + ", " + point.x + ")";
+  }
+  function placesTable(points) {
+    var details = document.createElement("details");
+    details.className = "map-places";
+    var summary = document.createElement("summary");
+    summary.textContent = words.map_places || "The places on the map";
+    details.appendChild(summary);
+    var wrapper = document.createElement("div");
+    wrapper.className = "table-scroll";
+    wrapper.tabIndex = 0; // a keyboard can scroll it on a phone
+    wrapper.setAttribute("role", "region");
+    wrapper.setAttribute("aria-label", summary.textContent);
+    var table = document.createElement("table");
+    var head = table.createTHead().insertRow();
+    [words.map_place || "Place", words.map_lat || "Latitude", words.map_long || "Longitude"].forEach(function (text) {
+      var th = document.createElement("th");
+      th.scope = "col";
+      th.textContent = text;
+      head.appendChild(th);
+    });
+    var body = table.createTBody();
+    points.forEach(function (point) {
+      var row = body.insertRow();
+      var name = row.insertCell();
+      if (point.href) {
+        var link = document.createElement("a");
+        link.href = point.href;
+        link.textContent = point.name || point.href;
+        name.appendChild(link);
+      } else {
+        name.textContent = point.name;
+      }
+      row.insertCell().textContent = point.y.toLocaleString(language);
+      row.insertCell().textContent = point.x.toLocaleString(language);
+    });
+    wrapper.appendChild(table);
+    details.appendChild(wrapper);
+    return details;
+  }
+  function drawMap(target, points, base, total) {
+    var figure = document.createElement("figure");
+    figure.className = "result-figure";
+    var caption = document.createElement("figcaption");
+    if (!base) {
+      caption.textContent = words.map_unavailable || "The base map could not be loaded.";
+      figure.appendChild(caption);
+      figure.appendChild(placesTable(points));
+      target.appendChild(figure);
+      return;
+    }
+    var shown = [];
+    var outside = [];
+    var sites = {};
+    points.forEach(function (point) {
+      var xy = project(base, point.x, point.y);
+      if (xy[0] < 0 || xy[1] < 0 || xy[0] > base.width || xy[1] > base.height) {
+        outside.push(point);
+        return;
+      }
+      var key = xy[0].toFixed(1) + "," + xy[1].toFixed(1);
+      (sites[key] = sites[key] || []).push({ point: point, x: xy[0], y: xy[1] });
+    });
+    Object.keys(sites).forEach(function (key) {
+      var here = sites[key];
+      here.forEach(function (placed, index) {
+        if (here.length > 1) { // side by side around the site, so each can be seen and chosen
+          var angle = 2 * Math.PI * index / here.length;
+          placed.x += SPREAD * Math.cos(angle);
+          placed.y += SPREAD * Math.sin(angle);
+        }
+        shown.push(placed);
+      });
+    });
+    var titleId = "result-map-title";
+    var svg = svgElement("svg", {
+      "class": "result-map", "viewBox": "0 0 " + base.width + " " + base.height, "role": "group",
+      "aria-labelledby": titleId, "width": "100%"
+    });
+    svg.appendChild(svgElement("title", { id: titleId }, (words.map_title || "Map with {count} places").replace("{count}", shown.length)));
+    svg.appendChild(svgElement("rect", { x: 0, y: 0, width: base.width, height: base.height, "class": "map-ground" }));
+    var countries = svgElement("g", { "class": "countries", "aria-hidden": "true" });
+    base.shapes.forEach(function (shape) {
+      countries.appendChild(svgElement("path", { d: shape.d, "class": "country" }));
+    });
+    svg.appendChild(countries);
+    var labelled = shown.length <= MOST_LABELS;
+    shown.forEach(function (placed) {
+      var point = placed.point;
+      var cx = Math.round(placed.x * 10) / 10;
+      var cy = Math.round(placed.y * 10) / 10;
+      var group = point.href ? svgElement("a", { href: point.href, "aria-label": describe(point) }) : svgElement("g", { role: "img", "aria-label": describe(point) });
+      group.appendChild(svgElement("circle", { cx: cx, cy: cy, r: 5, "class": "map-point" }));
+      if (labelled && point.name) {
+        group.appendChild(svgElement("text", { x: cx + 8, y: cy + 4, "class": "map-label", "aria-hidden": "true" }, shorten(point.name, 30)));
+      }
+      group.appendChild(svgElement("title", {}, describe(point)));
+      svg.appendChild(group);
+    });
+    var frame = document.createElement("div");
+    frame.className = "result-map-frame";
+    frame.appendChild(svg);
+    figure.appendChild(frame);
+    var note = (words.map_note || "{count} of {total} rows on the map.").replace("{count}", shown.length).replace("{total}", total);
+    if (outside.length) {
+      note += " " + (words.map_outside || "Not on the map: {names}.").replace("{names}", outside.map(describe).join("; "));
+    }
+    caption.textContent = note;
+    figure.appendChild(caption);
+    figure.appendChild(placesTable(points));
+    target.appendChild(figure);
+  }
   MapPlugin.prototype.draw = function () {
     var points = mapData(this.yasr.results);
+    var total = (this.yasr.results.getBindings() || []).length;
     var target = this.yasr.resultsEl;
     target.textContent = "";
     if (!points) {
-      return;
+      return Promise.resolve();
     }
-    // an equirectangular projection, squeezed by the cosine of the middle latitude
-    var xs = points.map(function (p) { return p.x; });
-    var ys = points.map(function (p) { return p.y; });
-    var west = Math.min.apply(null, xs) - 1;
-    var east = Math.max.apply(null, xs) + 1;
-    var south = Math.min.apply(null, ys) - 1;
-    var north = Math.max.apply(null, ys) + 1;
-    var squeeze = Math.cos((north + south) / 2 * Math.PI / 180);
-    var width = 900;
-    var scale = width / ((east - west) * squeeze);
-    var height = Math.max(200, Math.min(900, (north - south) * scale));
-    scale = Math.min(scale, height / (north - south));
-    var svg = svgElement("svg", { "class": "result-map", "viewBox": "0 0 " + (width + 160) + " " + (height + 20), "role": "group", "width": "100%" });
-    svg.appendChild(svgElement("title", {}, (words.map || "Map") + ": " + points.length));
-    svg.appendChild(svgElement("rect", { x: 0, y: 0, width: width + 160, height: height + 20, "class": "map-ground" }));
-    points.forEach(function (point) {
-      var cx = 10 + (point.x - west) * squeeze * scale;
-      var cy = 10 + (north - point.y) * scale;
-      var group = point.href ? svgElement("a", { href: point.href }) : svgElement("g", {});
-      group.appendChild(svgElement("circle", { cx: cx, cy: cy, r: 5, "class": "map-point" }));
-      group.appendChild(svgElement("text", { x: cx + 8, y: cy + 4, "class": "map-label" }, shorten(point.name, 30)));
-      group.appendChild(svgElement("title", {}, point.name + " (" + point.y + ", " + point.x + ")"));
-      svg.appendChild(group);
+    return baseMap().then(function (base) {
+      target.textContent = "";
+      drawMap(target, points, base, total);
     });
-    var figure = document.createElement("figure");
-    figure.className = "result-figure";
-    figure.appendChild(svg);
-    var caption = document.createElement("figcaption");
-    caption.textContent = words.mapNote || "Points at their coordinates (no base map).";
-    figure.appendChild(caption);
-    target.appendChild(figure);
   };
 
   Yasr.registerPlugin("chart", ChartPlugin);
@@ -486,7 +674,7 @@
     persistenceId: null, // every visit starts from what the URL says, so a shared link means the same thing
     populateFromUrl: true, // #query=... from YASGUI's own share button
     autofocus: false,
-    yasqe: { value: textarea.value, autocompleters: ["variables", "prefixes", "class", "property"], editorHeight: "320px" },
+    yasqe: { value: textarea.value, autocompleters: ["variables", "prefixes", "class", "property"], viewportMargin: Infinity },
     yasr: {
       prefixes: prefixes,
       defaultPlugin: "table",
@@ -494,9 +682,30 @@
     }
   });
 
+  // YASGUI turns every parameter of the page's URL (qtext, lang, example) into a request argument, in the
+  // configuration its tabs share; the endpoint gets the SPARQL protocol's parameters only.
+  var PROTOCOL_ARGUMENTS = { "default-graph-uri": true, "named-graph-uri": true };
+  function protocolOnly(requestConfig) {
+    if (requestConfig && Array.isArray(requestConfig.args)) {
+      requestConfig.args = requestConfig.args.filter(function (arg) { return PROTOCOL_ARGUMENTS[arg.name]; });
+    }
+  }
+  protocolOnly(yasgui.config.requestConfig);
+  if (yasgui.getTab()) {
+    protocolOnly(yasgui.getTab().getRequestConfig());
+  }
+  yasgui.on("tabAdd", function (instance, id) {
+    var tab = instance.getTab(id);
+    protocolOnly(tab && tab.getRequestConfig());
+  });
+
   document.getElementById("plain-query").hidden = true;
   document.body.classList.add("has-editor");
   new MutationObserver(afterChange).observe(mount, { childList: true, subtree: true });
+  if (translations.length) { // YASGUI resets some names (the run button's) as a query runs
+    new MutationObserver(function () { translateTexts(mount); })
+      .observe(mount, { subtree: true, attributes: true, attributeFilter: ["title", "aria-label", "placeholder"] });
+  }
   afterChange();
 
   function currentTab() {
@@ -527,7 +736,12 @@
 
   function watch(tab) {
     if (tab && tab.getYasqe()) {
-      tab.getYasqe().on("change", updateLinks);
+      var yasqe = tab.getYasqe();
+      yasqe.on("change", updateLinks);
+      // the editor grows with its query rather than being a scroll box of its own (dragging its handle
+      // still sets a height)
+      yasqe.getWrapperElement().style.height = "auto";
+      yasqe.refresh();
     }
     updateLinks();
   }
