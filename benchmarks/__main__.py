@@ -2,7 +2,8 @@
 
 Sections: start-up (cold and warm to the first answered query), throughput of five typical queries with
 repeated and with distinct texts at 1 and 16 clients beside the floor app, with pyoxigraph's own cost per
-stage (wrk; benchmarks/throughput.py), a soak (benchmarks/soak.py: the worked questions at wrk's pace
+stage (wrk; benchmarks/throughput.py), what each answer cache saves a web worker on repeated requests
+(benchmarks/caches.py, in-process), a soak (benchmarks/soak.py: the worked questions at wrk's pace
 beside cheap and expensive uncached queries, with memory over time), and scale (synthetic 10k/100k/1M
 triples). Figures go to stdout and to benchmarks/results/<timestamp>.json. Nothing here asserts a time:
 machines are noisy.
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import throughput as tp
+from benchmarks.caches import main as caches_main
 from benchmarks.load import require_wrk
 from benchmarks.scale import run_scale
 from benchmarks.servers import start_aifkg
@@ -29,7 +31,7 @@ from benchmarks.stages import engine_costs
 from benchmarks.typical import typical_queries
 
 ROOT = Path(__file__).resolve().parents[1]
-SECTIONS = ("startup", "throughput", "soak", "scale")
+SECTIONS = ("startup", "throughput", "caches", "soak", "scale")
 
 
 def log(message: str) -> None:
@@ -145,7 +147,9 @@ def main() -> None:
         help="largest synthetic graph given to owlrl (it took 75 s at 142k triples)",
     )
     parser.add_argument("--step-timeout", type=float, default=900.0, help="bound for one scale child process")
-    parser.add_argument("--skip", default="", help="comma list of sections to skip: startup,throughput,soak,scale")
+    parser.add_argument(
+        "--skip", default="", help="comma list of sections to skip: startup,throughput,caches,soak,scale"
+    )
     parser.add_argument("--only", default="", help="comma list of the only sections to run (e.g. throughput)")
     parser.add_argument("--no-peers", action="store_true", help="aifkg (and the floor app) only")
     parser.add_argument(
@@ -177,6 +181,9 @@ def main() -> None:
             if args.no_peers:
                 servers = [s for s in servers if s in (tp.AIFKG, tp.FLOOR)]
             report["throughput"] = throughput(cache, clients, args.seconds, servers)
+        if "caches" not in skip:
+            log("what each answer cache saves a web worker (in-process, repeated requests)")
+            report["caches"] = caches_main(["--cache", str(cache)])
         if "soak" not in skip:
             require_wrk()
             log(f"soak for {args.soak_seconds:g} s")

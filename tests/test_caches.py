@@ -224,6 +224,25 @@ def test_app_bounds_both_caches_by_the_setting(small_cache_app: Flask) -> None:
     assert client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"}, headers=accept).data == small.data
 
 
+@pytest.mark.parametrize("path", ["/id/factory/alpha", "/id/factory/alpha?lang=de", "/ontology"])
+def test_pages_of_resources_and_of_the_ontology_are_replayed(
+    app: Flask, settings: Settings, build: Build, path: str
+) -> None:
+    """A resource's page is the same until the next build: the second request comes from the response cache,
+    with the same bytes, and renders nothing."""
+    fresh = create_app(settings, build, executor=app.extensions["aifkg"].executor)
+    response_cache = fresh.wsgi_app.app  # type: ignore[attr-defined]  # inside the language layer
+    assert isinstance(response_cache, ResponseCache)
+    client = fresh.test_client()
+    first = client.get(path, headers={"Accept": "text/html"})
+    assert first.status_code == 200 and "public" in first.headers["Cache-Control"]
+    assert response_cache.entries == 1
+    rendered = fresh.extensions["aifkg"].cache.misses + fresh.extensions["aifkg"].cache.hits
+    again = client.get(path, headers={"Accept": "text/html"})
+    assert again.data == first.data and response_cache.entries == 1
+    assert fresh.extensions["aifkg"].cache.misses + fresh.extensions["aifkg"].cache.hits == rendered  # no query ran
+
+
 # The LRU under every cache, and the gzip copies of static files and dumps kept in it
 
 

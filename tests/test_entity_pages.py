@@ -240,15 +240,18 @@ def context_of(client: FlaskClient) -> dict[str, object]:
     return context
 
 
-def test_resource_json_ld_is_compacted_with_the_published_context(real_client: FlaskClient) -> None:
+def test_resource_json_ld_is_compacted_with_the_published_context(
+    real_client: FlaskClient, real_settings: Settings
+) -> None:
     context = context_of(real_client)
     assert context["hostCountry"] == {"@id": "aif:hostCountry", "@type": "@id"}
     assert context["label"] == {"@id": "rdfs:label", "@container": "@language"}
     response = real_client.get("/id/factory/litai", headers={"Accept": "application/ld+json"})
     assert response.mimetype == "application/ld+json"
     document = json.loads(response.data)
-    assert document["@context"] == "http://localhost/context.jsonld"
-    assert "http://localhost/context.jsonld" in response.headers["Link"]
+    published = real_settings.public_base + "context.jsonld"  # the public URL, whatever the Host header says
+    assert document["@context"] == published
+    assert f"<{published}>" in response.headers["Link"]
     first = document["graph"][0]
     assert first["id"] == ID + "factory/litai"  # the resource first, then what links to it
     assert "AIFactory" in first["type"] and first["hostCountry"] == ID + "country/lt"

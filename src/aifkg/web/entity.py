@@ -347,4 +347,5 @@ def render_resource(iri: str) -> Response | None:
     response = Response(html, content_type="text/html; charset=utf-8")
     response.headers["Vary"] = "Accept, Accept-Language"
     response.headers["Content-Language"] = language
+    response.headers["Cache-Control"] = "public, max-age=300"  # the same until the next build: kept and replayed
     return response

@@ -234,4 +234,5 @@ def render_ontology() -> Response:
     response = Response(html, content_type="text/html; charset=utf-8")
     response.headers["Vary"] = "Accept, Accept-Language"
     response.headers["Content-Language"] = language
+    response.headers["Cache-Control"] = "public, max-age=300"  # the same until the next build: kept and replayed
     return response
