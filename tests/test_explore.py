@@ -449,3 +449,11 @@ def test_frame_holds_the_whole_extent() -> None:
     for long, lat in ((-25.0, 34.0), (45.0, 71.5), (-25.0, 71.5), (45.0, 34.0)):
         x, y = frame.project(long, lat)
         assert -0.5 <= x <= frame.width + 0.5 and -0.5 <= y <= frame.height + 0.5
+
+
+def test_dumps_page_names_each_file_in_the_page_language(client: FlaskClient) -> None:
+    english = client.get("/dumps/", headers=HTML).get_data(as_text=True)
+    german = client.get("/dumps/?lang=de", headers=HTML).get_data(as_text=True)
+    assert "Turtle (union of all graphs)" in english and "TriG (named graphs)" in english
+    assert "Turtle (Vereinigung aller Graphen)" in german and "TriG (benannte Graphen)" in german
+    assert "union of all graphs" not in german

@@ -10,6 +10,7 @@ from aifkg.build import DUMP_FORMATS
 from aifkg.export import DUMP_MEDIA_TYPES, DatasetFacts, describe_dataset
 from aifkg.web.catalogue import THING_KINDS
 from aifkg.web.explore import explorer, small_map_size
+from aifkg.web.i18n import ui_text
 from aifkg.web.language import page_language
 from aifkg.web.negotiation import graph_response, wants_html
 from aifkg.web.pages import members_of
@@ -98,12 +99,19 @@ def void() -> Response:
     return response
 
 
+def _dump_label(name: str, t: dict[str, str]) -> str:
+    """ "Turtle (union of all graphs)", "TriG (named graphs)": the syntax and what it keeps, in the page's language."""
+    rdf_format = DUMP_FORMATS[name]
+    return f"{rdf_format.name} ({t['dump_named'] if rdf_format.supports_datasets else t['dump_union']})"
+
+
 @blueprint.route("/dumps/")
 def dumps_index() -> Response:
     state = runtime()
+    t = ui_text(page_language())
     files = [
-        (name, media_type, label, state.build.dump_path(name).stat().st_size)
-        for name, (media_type, label) in DUMP_MEDIA_TYPES.items()
+        (name, media_type, _dump_label(name, t), state.build.dump_path(name).stat().st_size)
+        for name, (media_type, _) in DUMP_MEDIA_TYPES.items()
     ]
     if wants_html():
         return Response(
