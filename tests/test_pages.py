@@ -25,7 +25,7 @@ from aifkg.build import Build, run_build
 from aifkg.namespace import vocabulary_iri
 from aifkg.web import create_app
 from aifkg.web.charts import bar_chart, chart_columns
-from aifkg.web.questions import parse_question, read_question, read_questions
+from aifkg.web.questions import QuestionText, parse_question, read_question, read_questions
 from tests.conftest import MINI, MINI_BASE, mini_settings
 
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
@@ -217,7 +217,7 @@ def test_query_page_in_german(client: FlaskClient, mini_questions: Path) -> None
             assert german in text, german
         for english in ("Query the graph", "Start from a worked question", "Share and download", "Run<"):
             assert english not in text, english
-        assert '<option value="01-factories" lang="en">' in text  # the questions themselves are English
+        assert '<option value="02-factories-per-country" lang="en">' in text  # the questions themselves are English
         words = config["words"]
         assert words["map"] == "Karte" and words["chart"] == "Diagramm" and words["table"] == "Tabelle"  # type: ignore[index]
         assert ["^Run query$", "Abfrage ausführen"] in config["translations"]  # type: ignore[operator]
@@ -483,8 +483,32 @@ def test_parse_question_header() -> None:
     assert question is not None
     assert question.title == "Q3. Which factories, across lines?"
     assert question.answer == "rows of factories. (R) needs reasoning"
+    assert question.in_language("de") == question.in_language("en")  # no German: the English, marked "en"
+    assert question.in_language("de").language == "en"
     assert parse_question("bare", "SELECT * { ?s ?p ?o }") is None
     assert parse_question("empty", "#\nASK {}") is None
+
+
+def test_parse_question_header_in_two_languages() -> None:
+    text = "# Q1. Which?\n# Answer: rows.\n# Frage: F1. Welche,\n# über Zeilen?\n# Antwort: Zeilen.\nASK {}"
+    question = parse_question("q1", text)
+    assert question is not None
+    assert (question.title, question.answer) == ("Q1. Which?", "rows.")
+    assert question.in_language("de") == QuestionText("F1. Welche, über Zeilen?", "Zeilen.", "de")
+    assert question.in_language("en") == QuestionText("Q1. Which?", "rows.", "en")
+
+
+def test_worked_questions_in_german_where_the_file_has_german(client: FlaskClient, mini_questions: Path) -> None:
+    german = client.get("/questions?lang=de", headers=HTML).get_data(as_text=True)
+    assert ">Welche KI-Fabriken gibt es, und welches Land beherbergt jede?</a>" in german
+    assert '<a href="/questions/02-factories-per-country" lang="en">How many' in german  # no German: marked
+    page = client.get("/questions/01-factories?lang=de", headers=HTML).get_data(as_text=True)
+    assert "<h1>Welche KI-Fabriken gibt es, und welches Land beherbergt jede?</h1>" in page
+    assert "eine Zeile je Fabrik mit ihrem englischen Namen" in page
+    english = client.get("/questions/01-factories?lang=en", headers=HTML).get_data(as_text=True)
+    assert "<h1>Which AI Factories are there, and which country hosts each?</h1>" in english
+    editor = client.get("/sparql?lang=de", headers=HTML).get_data(as_text=True)
+    assert ">Welche KI-Fabriken gibt es, und welches Land beherbergt jede?</option>" in editor
 
 
 def test_read_questions_skips_files_without_a_question(tmp_path: Path) -> None:

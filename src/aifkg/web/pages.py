@@ -127,6 +127,7 @@ def query_page() -> Response:
     first query with every prefix declared; `qtext` and `example` run at once when the page opens.
     """
     state = runtime()
+    language = page_language()
     examples = read_questions(state.settings.queries_dir)
     shared = request.args.get("qtext", "")[: state.settings.max_query_bytes]
     chosen = read_question(state.settings.queries_dir, request.args.get("example", ""))
@@ -136,10 +137,10 @@ def query_page() -> Response:
         "idBase": state.settings.id_base,
         "ontologyIri": state.settings.ontology_iri,
         "prefixes": state.prefixes,
-        "examples": [{"name": q.name, "title": q.title, "query": q.text} for q in examples],
+        "examples": [{"name": q.name, "title": q.in_language(language).title, "query": q.text} for q in examples],
         "autorun": bool(shared or chosen),
         "baseMap": "/map/base.json",
-        **editor_texts(page_language()),
+        **editor_texts(language),
     }
     html = render_template(
         "query.html", query_text=text, examples=examples, chosen=chosen.name if chosen else "", config=config
