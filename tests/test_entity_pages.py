@@ -415,3 +415,10 @@ def test_changes_refuses_unknown_formats(two_builds: tuple[Flask, Settings]) -> 
 def test_first_build_has_no_changes(client: FlaskClient) -> None:
     assert "no earlier build" in page(client, "/changes")
     assert client.get("/changes", headers={"Accept": "application/n-quads"}).data == b""
+
+
+def test_ontology_page_describes_the_ontology_in_the_readers_language(real_client: FlaskClient) -> None:
+    german = page(real_client, "/ontology?lang=de")
+    assert "Ontologie der KI-Fabriken" in german and "Ein OWL-2-RL-Vokabular" in german
+    assert "An OWL 2 RL vocabulary" not in german
+    assert "An OWL 2 RL vocabulary" in page(real_client, "/ontology?lang=en")
