@@ -20,10 +20,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from aifkg.build import run_build
+from aifkg.build import Build, run_build
 from aifkg.config import PROJECT_ROOT
 from aifkg.namespace import ID_BASE
-from tests.conftest import MINI, mini_settings, mini_source_args
+from tests.conftest import MINI, REAL_CACHE, mini_settings, mini_source_args
 from tests.e2e.conftest import LiveServer, start_server, stop_server
 from tests.e2e.test_browser import ARTIFACTS, Problems, browser, playwright  # noqa: F401 (fixtures)
 from tests.test_pages import audit
@@ -37,10 +37,10 @@ DRAWN = re.compile(r"^([2-9]|[1-9][0-9]+)$")  # the resource and at least one ne
 
 
 @pytest.fixture(scope="module")
-def real_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The real graph, built into a fresh cache."""
+def real_server(real_build: Build) -> Iterator[LiveServer]:
+    """The real graph, from the tests' build of it (the server verifies and serves it)."""
     live = start_server(
-        ["--cache", str(tmp_path_factory.mktemp("browser-real-cache")), "--quiet"],
+        ["--cache", str(REAL_CACHE), "--quiet"],
         {"AIFKG_QUERY_TIMEOUT": "10"},
         startup_timeout=300,
     )

@@ -22,9 +22,10 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, Request, expect, sync_playwright
 
+from aifkg.build import Build
 from aifkg.config import PROJECT_ROOT
 from aifkg.web import explore, geo
-from tests.conftest import MINI
+from tests.conftest import MINI, REAL_CACHE
 from tests.e2e.conftest import LiveServer, mini_args, start_server, stop_server
 from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, Problems, screenshot_on_failure
 
@@ -353,8 +354,9 @@ def test_pages_arrive_compressed(page: Page) -> None:
 
 
 @pytest.fixture(scope="module")
-def real_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    live = start_server(["--cache", str(tmp_path_factory.mktemp("real-browser-cache")), "--quiet"], {}, 300)
+def real_server(real_build: Build) -> Iterator[LiveServer]:
+    """The real graph, from the tests' build of it (the server verifies and serves it)."""
+    live = start_server(["--cache", str(REAL_CACHE), "--quiet"], {}, 300)
     yield live
     stop_server(live)
 
