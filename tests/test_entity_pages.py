@@ -421,4 +421,6 @@ def test_ontology_page_describes_the_ontology_in_the_readers_language(real_clien
     german = page(real_client, "/ontology?lang=de")
     assert "Ontologie der KI-Fabriken" in german and "Ein OWL-2-RL-Vokabular" in german
     assert "An OWL 2 RL vocabulary" not in german
+    # definitions the ontology gives in English only are marked as English for screen readers
+    assert '<p lang="en">An AI Factory selected by the EuroHPC Joint Undertaking' in german
     assert "An OWL 2 RL vocabulary" in page(real_client, "/ontology?lang=en")
