@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import mini_source_args
+from tests.conftest import MINI, mini_source_args
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,12 @@ def mini_args(cache: Path) -> list[str]:
     return [*mini_source_args(cache), "--quiet"]
 
 
+def start_mini_with_questions(cache: Path) -> LiveServer:
+    """The server (granian) on the mini graph, with the mini graph's worked questions: what the browser
+    tests drive."""
+    return start_server(mini_args(cache), {"AIFKG_QUERIES_DIR": str(MINI / "queries"), "AIFKG_QUERY_TIMEOUT": "5"})
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The real server."""
@@ -134,6 +140,15 @@ def raw_http(port: int, request: bytes, timeout: float = 30.0) -> Reply:
         name, _, value = line.partition(":")
         headers[name.strip().lower()] = value.strip()
     return Reply(status, headers, body)
+
+
+def alive(pid: int) -> bool:
+    """Running, not a zombie waiting to be reaped."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
 
 
 def descendants(pid: int) -> list[int]:

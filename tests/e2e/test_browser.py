@@ -20,8 +20,8 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, expect, sync_playwright
 
-from tests.conftest import MINI, MINI_BASE
-from tests.e2e.conftest import LiveServer, mini_args, start_server, stop_server
+from tests.conftest import MINI_BASE
+from tests.e2e.conftest import LiveServer, start_mini_with_questions, stop_server
 
 pytestmark = pytest.mark.e2e
 CHROMIUM = Path("/usr/bin/chromium")
@@ -45,10 +45,7 @@ FACTORIES = (
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """conftest's live server (granian) on the mini graph, with the mini graph's worked questions."""
-    live = start_server(
-        mini_args(tmp_path_factory.mktemp("browser-cache")),
-        {"AIFKG_QUERIES_DIR": str(MINI / "queries"), "AIFKG_QUERY_TIMEOUT": "5"},
-    )
+    live = start_mini_with_questions(tmp_path_factory.mktemp("browser-cache"))
     yield live
     stop_server(live)
 

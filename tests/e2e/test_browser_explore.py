@@ -25,8 +25,8 @@ from playwright.sync_api import Browser, Page, Request, expect, sync_playwright
 from aifkg.build import Build
 from aifkg.config import PROJECT_ROOT
 from aifkg.web import explore, geo
-from tests.conftest import MINI, REAL_CACHE
-from tests.e2e.conftest import LiveServer, mini_args, start_server, stop_server
+from tests.conftest import REAL_CACHE
+from tests.e2e.conftest import LiveServer, start_mini_with_questions, start_server, stop_server
 from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, Problems, screenshot_on_failure
 
 pytestmark = pytest.mark.e2e
@@ -68,10 +68,7 @@ PLACES = (
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The real server (granian) on the mini graph, with the mini graph's worked questions."""
-    live = start_server(
-        mini_args(tmp_path_factory.mktemp("explore-browser-cache")),
-        {"AIFKG_QUERIES_DIR": str(MINI / "queries"), "AIFKG_QUERY_TIMEOUT": "5"},
-    )
+    live = start_mini_with_questions(tmp_path_factory.mktemp("explore-browser-cache"))
     yield live
     stop_server(live)
 

@@ -31,7 +31,7 @@ import pytest
 
 from aifkg.build import DATASET_FILE, MANIFEST, Build, run_build
 from tests.conftest import MINI, MINI_BASE, mini_settings
-from tests.e2e.conftest import free_port, terminate
+from tests.e2e.conftest import alive, free_port, terminate
 
 pytestmark = pytest.mark.e2e
 COUNT_QUADS = "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"
@@ -63,15 +63,6 @@ def cmdline(pid: int) -> str:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
     except OSError:
         return ""
-
-
-def alive(pid: int) -> bool:
-    """Running, not a zombie waiting to be reaped."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state != "Z"
 
 
 def cpu_ticks(pid: int) -> int:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import LiveServer, descendants, free_port, mini_args
+from tests.e2e.conftest import LiveServer, alive, descendants, free_port, mini_args
 
 pytestmark = pytest.mark.e2e
 
@@ -112,14 +112,6 @@ def ask_without_waiting(port: int) -> socket.socket:
         b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
     )
     return pending
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state != "Z"
 
 
 @pytest.mark.parametrize("stop", ["Ctrl-C", "SIGTERM"])
