@@ -457,3 +457,68 @@ def test_dumps_page_names_each_file_in_the_page_language(client: FlaskClient) ->
     assert "Turtle (union of all graphs)" in english and "TriG (named graphs)" in english
     assert "Turtle (Vereinigung aller Graphen)" in german and "TriG (benannte Graphen)" in german
     assert "union of all graphs" not in german
+
+
+# ---- what crawlers and browsers ask for first ----
+
+
+def test_robots_txt_points_at_the_sitemap_at_the_public_url(client: FlaskClient) -> None:
+    robots = client.get("/robots.txt", headers={"Host": "attacker.example"})
+    text = robots.get_data(as_text=True)
+    assert robots.status_code == 200 and robots.mimetype == "text/plain"
+    assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in text and "attacker" not in text
+    assert "Disallow: /sparql?" in text  # each query URL is work for the server
+
+
+def test_sitemap_lists_the_overview_pages_and_every_resource_page(client: FlaskClient, build: Build) -> None:
+    sitemap = client.get("/sitemap.xml")
+    assert sitemap.status_code == 200 and sitemap.mimetype == "application/xml"
+    root = ET.fromstring(sitemap.data)
+    namespace = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    locations = [element.text or "" for element in root.iter(namespace + "loc")]
+    assert "http://127.0.0.1:8000/" in locations and "http://127.0.0.1:8000/map" in locations
+    assert "http://127.0.0.1:8000/id/factory/alpha" in locations
+    kinds = {
+        loc.split("/")[4] for loc in locations if loc.startswith("http://127.0.0.1:8000/id/") and loc.count("/") > 4
+    }
+    assert {"factory", "country"} <= kinds
+    for location in locations:  # every listed page exists
+        path = location[len("http://127.0.0.1:8000") :]
+        assert client.get(path, headers=HTML).status_code == 200, path
+    assert {e.text for e in root.iter(namespace + "lastmod")} == {build.built_at[:10]}
+
+
+def test_favicon_ico_leads_to_the_svg_icon(client: FlaskClient) -> None:
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response.headers["Location"].endswith("/static/favicon.svg")
+    icon = client.get(response.headers["Location"])
+    icon.close()  # a static file is sent as a file
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+
+
+@pytest.mark.parametrize(
+    ("path", "target"),
+    [("/questions/", "/questions"), ("/sparql/", "/sparql"), ("/id/factory/alpha/", "/id/factory/alpha"),
+     ("/factories/?country=bb", "/factories?country=bb")],
+)  # fmt: skip
+def test_a_trailing_slash_redirects_to_the_page(client: FlaskClient, path: str, target: str) -> None:
+    response = client.get(path, headers=HTML)
+    assert response.status_code == 308 and response.headers["Location"] == target
+    assert client.get(target, headers=HTML).status_code == 200
+
+
+def test_no_redirect_where_neither_form_is_a_page(client: FlaskClient) -> None:
+    assert client.get("/no/such/", headers=HTML).status_code == 404
+    assert client.get("/id/", headers=HTML).status_code == 200  # a listing that has its slash
+
+
+def test_resource_page_names_its_rdf_forms_canonical_url_and_summary(client: FlaskClient) -> None:
+    text = client.get("/id/factory/alpha", headers={**HTML, "Host": "attacker.example"}).get_data(as_text=True)
+    assert '<link rel="canonical" href="http://127.0.0.1:8000/id/factory/alpha">' in text
+    for media_type, name in (("text/turtle", "turtle"), ("application/ld+json", "jsonld")):
+        assert f'<link rel="alternate" type="{media_type}" href="?format={name}"' in text
+        assert client.get(f"/id/factory/alpha?format={name}").mimetype == media_type
+    description = re.search(r'<meta name="description" content="([^"]+)">', text)
+    assert description is not None and description.group(1).startswith(
+        "Alpha AI Factory; acronym: ALF; host country: Alphaland"
+    )

@@ -166,8 +166,12 @@ def test_static_assets_are_served_locally(client: FlaskClient) -> None:
         assert marker in response.data[:2000] or marker in response.data[-2000:]
         response.close()
     for path in ("/", "/sparql", "/id/factory/alpha"):
-        scripts = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', page(client, path))
-        assert scripts and all(s.startswith("/") for s in scripts), scripts
+        text = page(client, path)
+        # what the browser fetches to show the page (not links to other pages or forms, such as rel=alternate)
+        loaded = re.findall(r'<script[^>]+src="([^"]+)"', text)
+        loaded += re.findall(r'<link rel="(?:stylesheet|icon|preload|modulepreload)"[^>]+href="([^"]+)"', text)
+        assert loaded and all(s.startswith("/") for s in loaded), loaded
+        assert len(loaded) == len(re.findall(r"<script[^>]+src=|<link rel=\"(?:stylesheet|icon)", text))
 
 
 # ---- query page ----

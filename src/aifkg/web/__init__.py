@@ -16,7 +16,7 @@ from aifkg.config import Settings, settings_from_env
 from aifkg.executor import QueryExecutor
 from aifkg.namespace import prefix_table
 from aifkg.sparql import ProtocolError
-from aifkg.web import build_insight, explore, json_documents, linked_data, pages, site, sparql_routes
+from aifkg.web import build_insight, discovery, explore, json_documents, linked_data, pages, site, sparql_routes
 from aifkg.web.compression import compress
 from aifkg.web.headers import CORS_HEADERS, SECURITY_HEADERS
 from aifkg.web.i18n import ui_text
@@ -36,6 +36,21 @@ def _plain(status: int, message: str) -> Response:
         message.strip().splitlines()[0][:500] + "\n", status=status, content_type="text/plain; charset=utf-8"
     )
     response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _without_trailing_slash(app: Flask) -> Response | None:
+    """A permanent redirect from `/questions/` to `/questions` (and the like) when only the second is a page."""
+    path = request.path
+    if request.method not in ("GET", "HEAD") or len(path) < 2 or not path.endswith("/"):
+        return None
+    try:
+        app.url_map.bind("localhost").match(path[:-1], method="GET")
+    except HTTPException:
+        return None
+    query = request.query_string.decode("latin-1")
+    response = Response(status=308)
+    response.headers["Location"] = path[:-1] + (f"?{query}" if query else "")
     return response
 
 
@@ -100,6 +115,7 @@ def create_app(
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(json_documents.blueprint)
     app.register_blueprint(build_insight.blueprint)
+    app.register_blueprint(discovery.blueprint)
     build_insight.prepare(app.extensions["aifkg"])  # the gaps and the changes since the last build, once
     explore.install(app, settings, build)
     app.jinja_env.globals["switch_language"] = with_language
@@ -117,6 +133,9 @@ def create_app(
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
+        moved = _without_trailing_slash(app) if error.code == 404 else None
+        if moved is not None:
+            return moved
         if error.code == 404 and request.method == "GET" and wants_html():
             page = render_template("not_found.html")
             response = Response(page, status=404, content_type="text/html; charset=utf-8")

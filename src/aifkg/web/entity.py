@@ -305,6 +305,15 @@ def kinds_in(graph: dict[str, list[dict[str, Any]]]) -> list[str]:
     return kinds
 
 
+def describe_summary(title: str, summary: list[PropertyGroup], limit: int = 300) -> str:
+    """One line for search engines and link previews (<meta name="description">): the name, then the
+    summary box's facts ("kind: AI Factory; host country: Lithuania; ...")."""
+    shown = {group.label: [v.label if v.is_iri else (v.text or v.value) for v in group.values] for group in summary}
+    facts = [f"{label}: {', '.join(values)}" for label, values in shown.items() if values]
+    line = "; ".join([title, *facts])
+    return line if len(line) <= limit else line[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
 def render_resource(iri: str) -> Response | None:
     """The HTML page of `iri`, or None when the graph says nothing about it."""
     settings = runtime().settings
@@ -327,13 +336,16 @@ def render_resource(iri: str) -> Response | None:
     title = best_title(iri, properties, language)
     types = [v for g in properties if g.iri == RDF_TYPE for v in g.values if not v.inferred]
     graph = neighbourhood(iri, title, properties, incoming)
+    summary = summary_of(properties)
     html = render_template(
         "resource.html",
         iri=iri,
         title=title,
+        description=describe_summary(title, summary),
+        canonical=settings.public_base + request.path.lstrip("/"),
         types=types,
         properties=properties,
-        summary=summary_of(properties),
+        summary=summary,
         incoming=incoming,
         sources=sources_of(iri, language),
         unsourced={RDF_TYPE, DCTERMS_SOURCE},
