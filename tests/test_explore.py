@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import csv
 import gzip
+import hashlib
 import io
 import json
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -522,3 +524,20 @@ def test_resource_page_names_its_rdf_forms_canonical_url_and_summary(client: Fla
     assert description is not None and description.group(1).startswith(
         "Alpha AI Factory; acronym: ALF; host country: Alphaland"
     )
+
+
+def test_static_urls_carry_their_version_and_are_kept_for_a_year(client: FlaskClient) -> None:
+    text = client.get("/", headers=HTML).get_data(as_text=True)
+    match = re.search(r'href="(/static/style\.css\?v=([0-9a-f]{12}))"', text)
+    assert match is not None
+    versioned = client.get(match.group(1))
+    versioned.close()
+    assert versioned.status_code == 200
+    assert {"public", "immutable", "max-age=31536000"} <= {
+        d.strip() for d in versioned.headers["Cache-Control"].split(",")
+    }
+    plain = client.get("/static/style.css")
+    plain.close()
+    assert "immutable" not in plain.headers.get("Cache-Control", "")  # a typed URL is revalidated
+    on_disk = (Path(explore.__file__).parent / "static" / "style.css").read_bytes()
+    assert match.group(2) == hashlib.sha256(on_disk).hexdigest()[:12]  # a new file, a new URL

@@ -16,7 +16,17 @@ from aifkg.config import Settings, settings_from_env
 from aifkg.executor import QueryExecutor
 from aifkg.namespace import prefix_table
 from aifkg.sparql import ProtocolError
-from aifkg.web import build_insight, discovery, explore, json_documents, linked_data, pages, site, sparql_routes
+from aifkg.web import (
+    build_insight,
+    discovery,
+    explore,
+    json_documents,
+    linked_data,
+    pages,
+    site,
+    sparql_routes,
+    static_files,
+)
 from aifkg.web.compression import compress
 from aifkg.web.headers import CORS_HEADERS, SECURITY_HEADERS
 from aifkg.web.i18n import ui_text
@@ -25,6 +35,7 @@ from aifkg.web.negotiation import wants_html
 from aifkg.web.response_cache import ResponseCache
 from aifkg.web.runtime import ResultCache, Runtime
 from aifkg.web.sparql_fast import ProtocolFastPath
+from aifkg.web.static_files import VersionedStatic
 
 LOG = logging.getLogger("aifkg.web")
 CORS_PATHS = ("/sparql", "/id/", "/ontology", "/.well-known/void", "/dumps/", "/context.jsonld")
@@ -94,7 +105,8 @@ def create_app(
     if executor is None:
         executor = make_executor(settings, build)
         executor.warm_up()
-    app = Flask(__name__)
+    app = VersionedStatic(__name__)
+    static_files.install(app)
     app.config.update(
         MAX_CONTENT_LENGTH=settings.max_request_bytes,
         MAX_FORM_MEMORY_SIZE=settings.max_request_bytes,
