@@ -492,7 +492,7 @@ def test_sitemap_lists_the_overview_pages_and_every_resource_page(client: FlaskC
 
 def test_favicon_ico_leads_to_the_svg_icon(client: FlaskClient) -> None:
     response = client.get("/favicon.ico")
-    assert response.status_code == 301 and response.headers["Location"].endswith("/static/favicon.svg")
+    assert response.status_code == 301 and "/static/favicon.svg?v=" in response.headers["Location"]
     icon = client.get(response.headers["Location"])
     icon.close()  # a static file is sent as a file
     assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"

@@ -191,7 +191,7 @@ def test_query_page_offers_editor_prefixes_and_examples(client: FlaskClient, min
     assert [e["name"] for e in config["examples"]] == [p.stem for p in sorted(mini_questions.glob("*.rq"))]  # type: ignore[attr-defined]
     assert '<option value="02-factories-per-country">How many AI Factories does each country take part in?' in text
     assert config["autorun"] is False
-    assert '<script src="/static/vendor/yasgui.min.js">' in text
+    assert re.search(r'<script src="/static/vendor/yasgui\.min\.js\?v=[0-9a-f]{12}"></script>', text)
     for name in ("json", "xml", "csv", "tsv", "turtle", "ntriples", "jsonld", "rdfxml"):
         assert f'data-format="{name}"' in text
 
