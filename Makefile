@@ -73,7 +73,7 @@ format: $(STAMP)  ## format Python and Turtle
 	$(BIN)/ruff check --fix src tests benchmarks
 	$(BIN)/aifkg format
 
-test: browser lint  ## lint, then the whole test suite (e2e and browser tests included; about 6 minutes)
+test: browser lint  ## lint, then the whole test suite (e2e and browser tests included; about 8 minutes on 2 cores)
 	$(BIN)/python -m pytest -q
 
 # The lock: every package (and its dependencies) at the versions installed together into a fresh venv from
