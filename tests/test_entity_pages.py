@@ -28,7 +28,14 @@ from aifkg.config import PROJECT_ROOT, Settings
 from aifkg.jsonld import _no_remote_documents, compact_document, make_context
 from aifkg.namespace import BASE_IRI
 from aifkg.web import create_app
-from aifkg.web.presentation import PROPERTY_ORDER, format_money, format_number, order_key, show_literal
+from aifkg.web.presentation import (
+    PROPERTY_ORDER,
+    format_money,
+    format_number,
+    format_result_number,
+    order_key,
+    show_literal,
+)
 from tests.conftest import MINI, mini_settings
 from tests.test_pages import audit
 
@@ -424,3 +431,28 @@ def test_ontology_page_describes_the_ontology_in_the_readers_language(real_clien
     # definitions the ontology gives in English only are marked as English for screen readers
     assert '<p lang="en">An AI Factory selected by the EuroHPC Joint Undertaking' in german
     assert "An OWL 2 RL vocabulary" in page(real_client, "/ontology?lang=en")
+
+
+@pytest.mark.parametrize(
+    ("lexical", "datatype", "language", "shown"),
+    [
+        ("1500000000", "integer", "en", "1,500,000,000"),
+        ("1500000000", "integer", "de", "1.500.000.000"),
+        ("793.4", "decimal", "de", "793,4"),
+        ("1234.5", "decimal", "en", "1234.5"),  # four digits: not grouped
+        ("12345", "integer", "en", "12,345"),
+        ("2025", "integer", "en", "2025"),  # a year in a result stays a year
+        ("-20250", "integer", "de", "-20.250"),
+        ("2025-10-10", "date", "de", "2025-10-10"),  # not a number: as it is
+        ("abc", "integer", "en", "abc"),  # not a number after all: as it is
+    ],
+)
+def test_numbers_in_result_tables(lexical: str, datatype: str, language: str, shown: str) -> None:
+    assert format_result_number(lexical, "http://www.w3.org/2001/XMLSchema#" + datatype, language) == shown
+
+
+def test_worked_question_answers_show_numbers_the_readers_way(real_client: FlaskClient) -> None:
+    english = page(real_client, "/questions/02-rounds?lang=en")
+    german = page(real_client, "/questions/02-rounds?lang=de")
+    assert "<span>1,500,000,000</span>" in english and "<span>1.500.000.000</span>" in german
+    assert "1500000000<" not in english

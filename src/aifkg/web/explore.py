@@ -22,6 +22,7 @@ from aifkg.web.language import page_language
 from aifkg.web.lookup import local_href
 from aifkg.web.negotiation import wants_html
 from aifkg.web.network_map import NetworkMap, network_map
+from aifkg.web.presentation import format_result_number
 from aifkg.web.search import Entry, Hit, build_index, group_by_kind, search
 from aifkg.web.tables import COLUMNS, FILTERS, apply, filter_options, read_choice, table_rows, to_csv
 
@@ -61,6 +62,7 @@ def install(app: Flask, settings: Settings, build: Build) -> None:
         local_link=local_href,
         format_date=lambda iso: format_date(iso, page_language()),
         format_number=lambda number: format_number(number, page_language()),
+        format_result=lambda lexical, datatype: format_result_number(lexical, datatype, page_language()),
     )
     app.register_blueprint(blueprint)
 

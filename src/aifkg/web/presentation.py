@@ -243,6 +243,20 @@ def format_number(lexical: str, language: str) -> str | None:
     return f"{grouped}{point}{fraction}" if fraction else grouped
 
 
+def format_result_number(lexical: str, datatype: str, language: str) -> str:
+    """A number in a query's result table as people read it: the reader's decimal mark, and thousands
+    grouped from five digits on (a year or a four-digit count stays "2025"); anything else unchanged."""
+    if datatype not in NUMERIC:
+        return lexical
+    formatted = format_number(lexical, language)
+    if formatted is None:
+        return lexical
+    whole = formatted.split("," if language == "de" else ".")[0]
+    if len(whole.lstrip("-")) == 5:  # four digits and one separator: "2.025" / "2,025"
+        return formatted.replace(whole, whole.replace("." if language == "de" else ",", ""), 1)
+    return formatted
+
+
 def format_money(lexical: str, currency: str, language: str) -> str | None:
     """'EUR 65,000,000' in English, '65.000.000 EUR' in German; the bare number when no currency is known."""
     amount = format_number(lexical, language)
