@@ -24,7 +24,7 @@ from rdflib import OWL, RDF, RDFS, Graph
 from aifkg.build import Build, run_build
 from aifkg.namespace import vocabulary_iri
 from aifkg.web import create_app
-from aifkg.web.charts import bar_chart, chart_columns
+from aifkg.web.charts import BAR_AREA, bar_chart, chart_columns
 from aifkg.web.questions import QuestionText, parse_question, read_question, read_questions
 from tests.conftest import MINI, MINI_BASE, mini_settings
 
@@ -541,8 +541,8 @@ def test_chart_needs_a_count_per_thing() -> None:
     chart = bar_chart(["c", "n"], counted, {"https://example.org/id/country/bb": "Betaland"}, lambda iri: "/x")
     assert chart is not None and chart.title == "n per c"
     assert [(b.label, b.value, b.width) for b in chart.bars] == [
-        ("Betaland", 6, 420.0),
-        ("https://example.org/id/country/aa", 3, 210.0),
+        ("Betaland", 6, BAR_AREA),  # the largest fills the bar area
+        ("https://example.org/id/country/aa", 3, BAR_AREA / 2),
     ]
     assert chart.bars[1].y > chart.bars[0].y and chart.height > 2 * chart.row_height
     assert chart_columns(["c", "n"], counted[:1]) is None  # one bar is no picture

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 XSD = "http://www.w3.org/2001/XMLSchema#"
 COUNT_TYPES = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")}
 MIN_BARS, MAX_BARS = 2, 40
-LABEL_WIDTH, BAR_AREA, ROW_HEIGHT, TOP = 260, 420, 26, 8
-MAX_LABEL_CHARS = 36
+LABEL_WIDTH, BAR_AREA, ROW_HEIGHT, TOP = 320, 380, 26, 8
+MAX_LABEL_CHARS = 46  # about what 12px text fits in LABEL_WIDTH: "AI Factory Antennas selection (October 2025)"
 
 Row = Mapping[str, Mapping[str, str]]
 
