@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pytest
 from flask.testing import FlaskClient
@@ -291,3 +291,23 @@ def test_the_fast_path_and_the_flask_route_answer_alike(app) -> None:  # type: i
             compared.append("Vary")  # errors are no-store: what they vary by does not matter to a cache
         for header in compared:
             assert from_fast.headers.get(header) == from_route.headers.get(header), (header, kwargs)
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("/sparql?format=csv&query=" + quote("SELECT * { ?s ?p ?o } LIMIT 1"), "sparql.csv"),
+        ("/sparql?format=json&query=" + quote("ASK { ?s ?p ?o }"), "sparql.srj"),
+        ("/id/factory/alpha?format=ntriples", "alpha.nt"),
+        ("/id/factory/alpha?format=turtle", "alpha.ttl"),
+        ("/.well-known/void?format=rdfxml", "void.rdf"),
+    ],
+)
+def test_an_answer_asked_for_in_a_format_is_saved_under_a_name_with_its_extension(
+    client: FlaskClient, path: str, name: str
+) -> None:
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == f'inline; filename="{name}"'
+    negotiated = client.get(path.split("?")[0], headers={"Accept": response.mimetype})
+    assert "Content-Disposition" not in negotiated.headers  # a program negotiating gets no file name

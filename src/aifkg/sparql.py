@@ -45,6 +45,30 @@ FORMATS: tuple[ResultFormat, ...] = (
     ResultFormat("jsonld", "application/ld+json", "graph", ("application/json",)),
     ResultFormat("rdfxml", "application/rdf+xml", "graph", ("application/xml", "text/xml")),
 )
+# The usual file extension of each format (the W3C's .srj and .srx for SPARQL results in JSON and XML).
+EXTENSIONS = {
+    "json": "srj",
+    "xml": "srx",
+    "csv": "csv",
+    "tsv": "tsv",
+    "turtle": "ttl",
+    "ntriples": "nt",
+    "jsonld": "jsonld",
+    "rdfxml": "rdf",
+}
+
+
+def download_name(path: str, content_type: str) -> str | None:
+    """The file name a saved answer gets ("litai.nt" for /id/factory/litai as N-Triples, "sparql.csv"):
+    the last segment of the URL path and the extension of the format the content type names."""
+    media_type = content_type.split(";")[0].strip().lower()
+    stem = path.rstrip("/").rsplit("/", 1)[-1].lstrip(".")
+    chosen = next((f for f in FORMATS if f.media_type == media_type), None)
+    if chosen is None or not stem or not stem.replace("-", "").replace("_", "").isalnum():
+        return None
+    return f"{stem}.{EXTENSIONS[chosen.name]}"
+
+
 FORMAT_PARAMETER_NAMES = {
     "json": "json",
     "srj": "json",

@@ -15,7 +15,7 @@ from aifkg.build import Build, run_build
 from aifkg.config import Settings, settings_from_env
 from aifkg.executor import QueryExecutor
 from aifkg.namespace import prefix_table
-from aifkg.sparql import ProtocolError
+from aifkg.sparql import ProtocolError, download_name
 from aifkg.web import (
     build_insight,
     discovery,
@@ -67,6 +67,11 @@ def _without_trailing_slash(app: Flask) -> Response | None:
 
 def _add_headers(response: Response) -> Response:
     headers = response.headers
+    if request.args.get("format") and response.status_code == 200 and response.content_type:
+        # a link that asks for a format is a download: name the file ("litai.nt", not "litai")
+        name = download_name(request.path, response.content_type)
+        if name:
+            headers.setdefault("Content-Disposition", f'inline; filename="{name}"')
     for name, value in SECURITY_HEADERS:
         headers.setdefault(name, value)
     if request.path.startswith(CORS_PATHS):
