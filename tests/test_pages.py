@@ -13,7 +13,7 @@ import shutil
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import html5lib
 import pytest
@@ -558,3 +558,17 @@ def test_a_chosen_language_stays_on_followed_links(client: FlaskClient) -> None:
     assert '<a href="/id/system/big-one?lang=de">Big One</a>' in chosen
     assert '<a href="/ontology?lang=de#hostCountry"' in chosen
     assert '<a href="/id/system/big-one">Big One</a>' in page(client, "/id/factory/alpha", **{"Accept-Language": "de"})
+
+
+@pytest.mark.parametrize(
+    ("query", "shown", "hidden"),
+    [("SELECT * { ?s ?p ?o } LIMIT 5", "csv", "turtle"), ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 5", "turtle", "csv")],
+)
+def test_without_javascript_only_the_downloads_that_fit_the_query_are_shown(
+    client: FlaskClient, query: str, shown: str, hidden: str
+) -> None:
+    text = page(client, "/sparql?" + urlencode({"qtext": query}))
+    links = dict(re.findall(r'<a class="download" data-format="(\w+)" data-kind="\w+"( hidden)?', text))
+    assert links[shown] == "" and links[hidden] == " hidden"
+    href = re.search(rf'data-format="{shown}"[^>]* href="([^"]+)"', text)
+    assert href is not None and client.get(href.group(1).replace("&amp;", "&")).status_code == 200

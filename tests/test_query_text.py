@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from aifkg.query_text import QueryTextError, TextLimits, check_text, expand_escapes, keywords, nesting_depth
+from aifkg.query_text import (
+    QueryTextError,
+    TextLimits,
+    check_text,
+    expand_escapes,
+    keywords,
+    nesting_depth,
+    result_kind,
+)
 
 LIMITS = TextLimits(max_bytes=10_000, max_nesting=32)
 
@@ -89,3 +97,18 @@ def test_escapes_are_expanded_only_for_the_scan() -> None:
     assert expand_escapes("\\uD800 \\U00110000") == "\\uD800 \\U00110000"  # invalid: left as they are
     assert keywords("PREFIX a: <http://x/SELECT> SELECT ?x { a:b ?y 'ASK' }") == ["PREFIX", "SELECT"]
     assert nesting_depth("({[]})") == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("PREFIX ex: <http://example.org/>\nSELECT * { ?s ?p ?o }", "results"),
+        ("# CONSTRUCT in a comment\nASK { ?s ?p ?o }", "results"),
+        ("BASE <http://example.org/construct/> describe <x>", "graph"),
+        ('CONSTRUCT { ?s ?p "SELECT" } WHERE { { SELECT ?s ?p { ?s ?p ?o } } }', "graph"),  # a subquery later
+        ("PREFIX select: <http://example.org/> CONSTRUCT WHERE { ?s select:p ?o }", "graph"),  # a prefix name
+        ("{ ?s ?p ?o }", None),
+    ],
+)
+def test_result_kind_from_the_query_form(text: str, kind: str | None) -> None:
+    assert result_kind(text) == kind

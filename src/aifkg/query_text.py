@@ -78,6 +78,18 @@ def keywords(text: str) -> list[str]:
     return found
 
 
+def result_kind(text: str) -> str | None:
+    """ "results" for a SELECT or ASK, "graph" for a CONSTRUCT or DESCRIBE, from its first query-form keyword
+    (after the prologue; a subquery comes later); None when the text has none. For pages: which download
+    links fit a query, before anything parses it."""
+    for word in keywords(text):
+        if word in ("SELECT", "ASK"):
+            return "results"
+        if word in ("CONSTRUCT", "DESCRIBE"):
+            return "graph"
+    return None
+
+
 def nesting_depth(text: str) -> int:
     """Deepest nesting of braces, brackets and parentheses, counted on the raw text (strings too, so it
     never undercounts what the parser will see)."""

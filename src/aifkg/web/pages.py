@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from flask import Blueprint, Response, abort, render_template, request
 
+from aifkg.query_text import result_kind
 from aifkg.sparql import FORMATS, ProtocolError
 from aifkg.web.answers import answer
 from aifkg.web.charts import BarChart, bar_chart
@@ -143,7 +144,12 @@ def query_page() -> Response:
         **editor_texts(language),
     }
     html = render_template(
-        "query.html", query_text=text, examples=examples, chosen=chosen.name if chosen else "", config=config
+        "query.html",
+        query_text=text,
+        query_kind=result_kind(text),
+        examples=examples,
+        chosen=chosen.name if chosen else "",
+        config=config,
     )
     response = _html(html)
     response.headers["Cache-Control"] = "no-cache"
