@@ -45,10 +45,11 @@ FORMATS: tuple[ResultFormat, ...] = (
     ResultFormat("jsonld", "application/ld+json", "graph", ("application/json",)),
     ResultFormat("rdfxml", "application/rdf+xml", "graph", ("application/xml", "text/xml")),
 )
-# The usual file extension of each format (the W3C's .srj and .srx for SPARQL results in JSON and XML).
+# The file extension a saved answer gets: .json and .xml for SPARQL results (rather than the registered
+# .srj and .srx, which fewer programs open), the usual ones for the rest.
 EXTENSIONS = {
-    "json": "srj",
-    "xml": "srx",
+    "json": "json",
+    "xml": "xml",
     "csv": "csv",
     "tsv": "tsv",
     "turtle": "ttl",
@@ -59,10 +60,14 @@ EXTENSIONS = {
 
 
 def download_name(path: str, content_type: str) -> str | None:
-    """The file name a saved answer gets ("litai.nt" for /id/factory/litai as N-Triples, "sparql.csv"):
-    the last segment of the URL path and the extension of the format the content type names."""
+    """The file name a saved description gets ("litai.nt" for /id/factory/litai as N-Triples, "void.ttl"):
+    the last segment of the URL path and the extension of the format the content type names. None for
+    /sparql: the pages' download links name their answers themselves ("02-rounds.csv"), and a name sent by
+    the server would override theirs."""
     media_type = content_type.split(";")[0].strip().lower()
     stem = path.rstrip("/").rsplit("/", 1)[-1].lstrip(".")
+    if stem == "sparql":
+        return None
     chosen = next((f for f in FORMATS if f.media_type == media_type), None)
     if chosen is None or not stem or not stem.replace("-", "").replace("_", "").isalnum():
         return None

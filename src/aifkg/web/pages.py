@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from flask import Blueprint, Response, abort, render_template, request
 
 from aifkg.query_text import result_kind
-from aifkg.sparql import FORMATS, ProtocolError
+from aifkg.sparql import EXTENSIONS, FORMATS, ProtocolError
 from aifkg.web.answers import answer
 from aifkg.web.charts import BarChart, bar_chart
 from aifkg.web.entity import link_target
@@ -147,6 +147,7 @@ def query_page() -> Response:
         "query.html",
         query_text=text,
         query_kind=result_kind(text),
+        extensions=EXTENSIONS,
         examples=examples,
         chosen=chosen.name if chosen else "",
         config=config,

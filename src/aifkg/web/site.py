@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, render_template, request, send_fil
 
 from aifkg.build import DUMP_FORMATS
 from aifkg.export import DUMP_MEDIA_TYPES, DatasetFacts, describe_dataset
+from aifkg.sparql import EXTENSIONS
 from aifkg.web.catalogue import THING_KINDS
 from aifkg.web.explore import explorer, small_map_size
 from aifkg.web.i18n import ui_text
@@ -91,7 +92,7 @@ def void() -> Response:
     if wants_html() and "format" not in request.args:
         facts = dataset_facts()
         return Response(
-            render_template("void.html", facts=facts, formats=VOID_FORMATS),
+            render_template("void.html", facts=facts, formats=VOID_FORMATS, extensions=EXTENSIONS),
             content_type="text/html; charset=utf-8",
         )
     response = graph_response(describe_dataset(dataset_facts()))

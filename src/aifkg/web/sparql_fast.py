@@ -19,7 +19,7 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 from werkzeug.http import parse_options_header
 
-from aifkg.sparql import ProtocolError, download_name
+from aifkg.sparql import ProtocolError
 from aifkg.web.conditional import accepts_gzip, holds
 from aifkg.web.headers import CORS_HEADERS, SECURITY_HEADERS
 from aifkg.web.runtime import CachedAnswer, Runtime
@@ -113,10 +113,6 @@ def answer_response(result: CachedAnswer, environ: dict[str, Any]) -> tuple[str,
         body = result.gzip_body()
         headers.append(("Content-Encoding", "gzip"))
     headers += [*COMMON, ("Content-Length", str(len(body)))]
-    if "&format=" in "&" + environ.get("QUERY_STRING", ""):  # a download link: name the file as Flask does
-        name = download_name("/sparql", result.content_type)
-        if name:
-            headers.append(("Content-Disposition", f'inline; filename="{name}"'))
     return _status(200), headers, body
 
 
