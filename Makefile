@@ -60,7 +60,7 @@ run: $(STAMP)  ## build the graph and serve it on HOST:PORT (default 127.0.0.1:8
 	$(BIN)/aifkg serve --host $(HOST) --port $(PORT)
 
 unit: $(STAMP)  ## the fast tests for everyday work (no server, no browser, no property-based battery)
-	$(BIN)/python -m pytest -q -n auto --ignore=tests/e2e -m "not slow"
+	$(BIN)/python -m pytest -q -n auto --dist loadscope --ignore=tests/e2e -m "not slow"
 
 lint: $(STAMP)  ## ruff, mypy and the canonical Turtle layout
 	$(BIN)/ruff check src tests benchmarks

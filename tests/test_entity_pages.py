@@ -145,6 +145,7 @@ def row_order(text: str) -> list[str]:
     return re.findall(r'<th scope="row"><a href="[^"]*" title="([^"]+)"', table)
 
 
+@pytest.mark.slow  # every factory's page in two languages / the whole dump through pyld: seconds
 def test_every_factory_page_shows_its_money_with_currency_in_both_languages(
     real_client: FlaskClient, dataset: ox.Store
 ) -> None:
@@ -295,6 +296,7 @@ def rdflib_graphs(quads: Iterator[ox.Quad] | list[ox.Quad]) -> dict[str, Graph]:
     }
 
 
+@pytest.mark.slow  # every factory's page in two languages / the whole dump through pyld: seconds
 def test_json_ld_dump_loads_to_the_same_graphs_as_the_trig_dump(real_build: Build) -> None:
     text = real_build.dump_path("aifkg.jsonld").read_text(encoding="utf-8")
     document = json.loads(text)
