@@ -15,8 +15,7 @@ from playwright.sync_api import Page, sync_playwright
 
 from aifkg.config import PROJECT_ROOT
 from tests.conftest import MINI
-from tests.e2e.conftest import LiveServer, mini_args, start_server, stop_server
-from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, LiveServer, mini_args, start_server, stop_server
 
 OUT = PROJECT_ROOT / "docs" / "screenshots"
 MAX_HEIGHT = 1600

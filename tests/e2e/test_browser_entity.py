@@ -25,7 +25,7 @@ from aifkg.config import PROJECT_ROOT
 from aifkg.namespace import ID_BASE
 from tests.conftest import MINI, REAL_CACHE, mini_settings, mini_source_args
 from tests.e2e.conftest import LiveServer, start_server, stop_server
-from tests.e2e.test_browser import ARTIFACTS, Problems, browser, playwright  # noqa: F401 (fixtures)
+from tests.e2e.test_browser import ARTIFACTS, Problems
 from tests.test_pages import audit
 
 pytestmark = pytest.mark.e2e
@@ -48,7 +48,7 @@ def real_server(real_build: Build) -> Iterator[LiveServer]:
     stop_server(live)
 
 
-def open_page(browser: Browser, server: LiveServer, viewport: dict[str, int], name: str) -> Page:  # noqa: F811
+def open_page(browser: Browser, server: LiveServer, viewport: dict[str, int], name: str) -> Page:
     phone = viewport["width"] < 500
     context = browser.new_context(base_url=server.url, viewport=viewport, is_mobile=phone, has_touch=phone)
     context.set_default_timeout(15_000)
@@ -69,13 +69,13 @@ def open_page(browser: Browser, server: LiveServer, viewport: dict[str, int], na
 
 
 @pytest.fixture()
-def desktop(browser: Browser, real_server: LiveServer, request: pytest.FixtureRequest) -> Iterator[Page]:  # noqa: F811
+def desktop(browser: Browser, real_server: LiveServer, request: pytest.FixtureRequest) -> Iterator[Page]:
     page = open_page(browser, real_server, DESKTOP, request.node.name)
     yield from checked(page, request)
 
 
 @pytest.fixture()
-def phone(browser: Browser, real_server: LiveServer, request: pytest.FixtureRequest) -> Iterator[Page]:  # noqa: F811
+def phone(browser: Browser, real_server: LiveServer, request: pytest.FixtureRequest) -> Iterator[Page]:
     page = open_page(browser, real_server, PHONE, request.node.name)
     yield from checked(page, request)
 
@@ -279,7 +279,7 @@ def test_gaps_and_changes_pages(desktop: Page, real_server: LiveServer, path: st
     assert axe_violations(desktop) == []
 
 
-def test_changes_page_with_changes(browser: Browser, tmp_path: Path) -> None:  # noqa: F811
+def test_changes_page_with_changes(browser: Browser, tmp_path: Path) -> None:
     """Two builds of the mini fixture in one cache (a label changed in between): the page lists the change."""
     data = tmp_path / "data"
     shutil.copytree(MINI / "data", data)

@@ -20,14 +20,14 @@ from pathlib import Path
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, Request, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Request, expect
 
 from aifkg.build import Build
 from aifkg.config import PROJECT_ROOT
 from aifkg.web import explore, geo
 from tests.conftest import REAL_CACHE
 from tests.e2e.conftest import LiveServer, start_mini_with_questions, start_server, stop_server
-from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, Problems, screenshot_on_failure
+from tests.e2e.test_browser import Problems, screenshot_on_failure
 
 pytestmark = pytest.mark.e2e
 AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -71,16 +71,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     live = start_mini_with_questions(tmp_path_factory.mktemp("explore-browser-cache"))
     yield live
     stop_server(live)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make browser` (apt-get install chromium)")
-    with sync_playwright() as driver:
-        chromium = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def open_page(browser: Browser, url: str, width: str = "desktop") -> Page:

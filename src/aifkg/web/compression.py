@@ -44,11 +44,7 @@ class StaticGzip:
         except OSError:
             pass
         key = (str(path), status.st_size, status.st_mtime_ns)
-        known = self._bodies.get(key)
-        if known is None:
-            known = gzip.compress(path.read_bytes(), LEVEL, mtime=0)
-            self._bodies.put(key, known, len(known))
-        return known
+        return self._bodies.get_or_make(key, lambda: gzip.compress(path.read_bytes(), LEVEL, mtime=0), len)
 
 
 STATIC = StaticGzip()
@@ -61,11 +57,7 @@ class TaggedGzip:
         self._bodies: BoundedLRU[bytes] = BoundedLRU(4096, max_bytes, max_value_bytes=max_bytes // 4)
 
     def body(self, etag: str, response: Response) -> bytes:
-        known = self._bodies.get(etag)
-        if known is None:
-            known = gzip.compress(response.get_data(), LEVEL, mtime=0)
-            self._bodies.put(etag, known, len(known))
-        return known
+        return self._bodies.get_or_make(etag, lambda: gzip.compress(response.get_data(), LEVEL, mtime=0), len)
 
 
 TAGGED = TaggedGzip()

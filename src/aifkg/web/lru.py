@@ -8,7 +8,7 @@ cachetools' caches are not thread-safe.
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
 
 from cachetools import LRUCache
@@ -62,6 +62,14 @@ class BoundedLRU(Generic[Value]):
         with self._lock:
             self._entries[key] = (value, size)
         return True
+
+    def get_or_make(self, key: Hashable, make: Callable[[], Value], size: Callable[[Value], int]) -> Value:
+        """The value kept under `key`; else `make()`'s, kept when it fits."""
+        value = self.get(key)
+        if value is None:
+            value = make()
+            self.put(key, value, size(value))
+        return value
 
     def __contains__(self, key: Hashable) -> bool:
         with self._lock:

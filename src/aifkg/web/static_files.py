@@ -8,6 +8,7 @@ A request without a version (someone typed the URL) is revalidated as before.
 from __future__ import annotations
 
 import hashlib
+import stat
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -23,13 +24,16 @@ def _version(path: Path, size: int, modified_ns: int) -> str:
 
 
 def version_of(folder: str, filename: str) -> str | None:
-    """A short hash of the file's bytes (remembered per size and modification time), None if there is none."""
+    """A short hash of the file's bytes (remembered per size and modification time), None if there is none.
+    Called for every static URL a page builds: one stat, and a hash only when the file changed."""
+    if ".." in Path(filename).parts:
+        return None
     path = Path(folder) / filename
     try:
         status = path.stat()
     except OSError:
         return None
-    if not path.is_file() or not path.resolve().is_relative_to(Path(folder).resolve()):
+    if not stat.S_ISREG(status.st_mode):
         return None
     return _version(path, status.st_size, status.st_mtime_ns)
 
